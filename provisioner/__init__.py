@@ -1,0 +1,1 @@
+"""Provisioning for the identity platform: local runtime, tenant config, plan/apply/export."""

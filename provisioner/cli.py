@@ -1,0 +1,198 @@
+"""The `idp` command: run the local stack and manage tenants as code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from provisioner import export as exporting
+from provisioner import reconcile
+from provisioner.config.loader import load_tenants
+from provisioner.connection import open_target
+from provisioner.errors import IdpError
+from provisioner.runtime import stack
+from provisioner.runtime.state import StateDir, admin_credentials
+from provisioner.settings import Settings
+
+app = typer.Typer(help="Sign-up and identity platform on Keycloak: local stack and tenants as code.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable)
+
+
+def friendly(command: F) -> F:
+    """Turn IdpError into 'error: ...' plus a hint and the error's exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except IdpError as exc:
+            err.print(f"[red]error:[/red] {exc.message}", highlight=False, markup=True)
+            if exc.hint:
+                err.print(f"hint: {exc.hint}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except IdpError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def stack_status(settings: Settings) -> dict:
+    """Everything a person or a script needs to reach the stack."""
+    info = stack.running(settings)
+    local = stack.settings_for_running_stack(settings)
+    state = StateDir(settings.state_dir)
+    kc = local.keycloak_url
+    try:
+        realms = [t.realm for t in load_tenants(settings.config_dir)]
+    except IdpError:
+        realms = []
+    admin = admin_credentials(state) if state.admin_file.exists() else None
+    return {
+        "running": info is not None,
+        "keycloak": {"url": kc, "port": local.keycloak_port, "admin_console": f"{kc}/admin/master/console/",
+                     "management_url": local.management_url, "health": f"{local.management_url}/health/ready",
+                     "pid": (info or {}).get("keycloak_pid")},
+        "service": {"url": local.service_url, "port": local.service_port, "health": f"{local.service_url}/healthz",
+                    "dev_inbox": f"{local.service_url}/dev/inbox",
+                    "dev_inbox_api": f"{local.service_url}/dev/inbox/api/messages",
+                    "smtp_host": "127.0.0.1", "smtp_port": local.smtp_port, "pid": (info or {}).get("service_pid")},
+        "admin": {"realm": "master", "username": admin.username, "password": admin.password} if admin else None,
+        "tenants": [{"realm": r, "login": f"{kc}/realms/{r}/account", "account_console": f"{kc}/realms/{r}/account",
+                     "issuer": f"{kc}/realms/{r}"} for r in realms],
+        "state_dir": str(settings.state_dir),
+        "logs": {"keycloak": str(state.logs / "keycloak.log"), "service": str(state.logs / "service.log")},
+    }
+
+
+def _print_where_to_go(status: dict) -> None:
+    table = Table(title="Where to go", show_header=False, title_justify="left")
+    for tenant in status["tenants"]:
+        table.add_row(f"Tenant {tenant['realm']}", f"{tenant['login']}  (sign in or register)")
+    table.add_row("Dev inbox (email)", status["service"]["dev_inbox"])
+    table.add_row("Admin console", status["keycloak"]["admin_console"])
+    console.print(table)
+    if status["admin"]:
+        console.print(f"Admin sign-in: user [bold]{status['admin']['username']}[/bold], password in "
+                      f"{status['state_dir']}/admin.json (or `idp status --json`).")
+    console.print("Stop with `idp down`; logs with `idp logs keycloak` or `idp logs service`.")
+
+
+@app.command()
+@friendly
+def install() -> None:
+    """Fetch and verify Keycloak, build the extension, run kc.sh build if needed. No server starts."""
+    stack.install(_settings(), console)
+
+
+@app.command()
+@friendly
+def up() -> None:
+    """Start the stack (service + dev mail sink, Keycloak) and apply every tenant."""
+    settings = _settings()
+    stack.up(settings, console)
+    _apply(settings, prune=False)
+    _print_where_to_go(stack_status(settings))
+
+
+@app.command()
+@friendly
+def down() -> None:
+    """Stop Keycloak and the service. Data stays in the state folder."""
+    stack.down(_settings(), console)
+
+
+@app.command()
+@friendly
+def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable, with dev admin credentials.")]
+           = False) -> None:
+    """Is the stack running, and where is everything."""
+    info = stack_status(_settings())
+    if as_json:
+        sys.stdout.write(json.dumps(info, indent=2) + "\n")
+        return
+    console.print("Running." if info["running"] else "Not running (start with `idp up`).")
+    _print_where_to_go(info)
+
+
+@app.command()
+@friendly
+def logs(which: Annotated[str, typer.Argument(help="keycloak, service, maven or kc-build")] = "keycloak",
+         follow: Annotated[bool, typer.Option("-f", "--follow")] = False,
+         lines: Annotated[int, typer.Option("-n", "--lines")] = 100) -> None:
+    """Show the end of a log file (and follow it with -f)."""
+    files = {"keycloak": "keycloak.log", "service": "service.log", "maven": "maven.log", "kc-build": "kc-build.log"}
+    if which not in files:
+        raise IdpError(f"There is no log called {which!r}.", f"Choose one of: {', '.join(files)}.")
+    path = StateDir(_settings().state_dir).logs / files[which]
+    if not path.exists():
+        raise IdpError(f"{path} does not exist yet.", "Start the stack with `idp up` first.")
+    subprocess.run(["tail", f"-n{lines}", *(["-F"] if follow else []), str(path)], check=False)
+
+
+@app.command()
+@friendly
+def validate() -> None:
+    """Check every tenant YAML against the schema; names file, line, key path and problem."""
+    tenants = load_tenants(_settings().config_dir)
+    console.print(f"{len(tenants)} tenant(s) valid: {', '.join(t.realm for t in tenants)}")
+
+
+@app.command()
+@friendly
+def plan(prune: Annotated[bool, typer.Option(help="Also list managed realms/clients gone from YAML.")] = False
+         ) -> None:
+    """Show what apply would change, resource by resource. Writes nothing."""
+    settings = _settings()
+    target = open_target(settings)
+    tenants = load_tenants(settings.config_dir, target.env)
+    reconcile.render_plan(console, reconcile.plan(target.admin, tenants, prune))
+
+
+def _apply(settings: Settings, prune: bool) -> None:
+    target = open_target(settings)
+    tenants = load_tenants(settings.config_dir, target.env)
+    done = reconcile.apply(target.admin, tenants, console, prune)
+    writes = sum(1 for c in done if c.is_write)
+    console.print(f"Applied {writes} change(s)." if writes else "No changes. Keycloak matches the YAML.")
+
+
+@app.command()
+@friendly
+def apply(prune: Annotated[bool, typer.Option(help="Delete managed realms/clients that are gone from YAML.")]
+          = False) -> None:
+    """Make Keycloak match the YAML. Idempotent: a second run changes nothing."""
+    _apply(_settings(), prune)
+
+
+@app.command()
+@friendly
+def export(realm: Annotated[list[str] | None, typer.Option(help="Only these realms (default: every tenant).")]
+           = None) -> None:
+    """Write secret-free, deterministic JSON of each realm to realm-exports/."""
+    settings = _settings()
+    target = open_target(settings)
+    names = realm or [t.realm for t in load_tenants(settings.config_dir, target.env)]
+    for name in names:
+        path = settings.exports_dir / f"{name}.json"
+        changed = exporting.write_export(exporting.export_realm(target.admin, name), path)
+        console.print(f"{path}: {'written' if changed else 'unchanged'}")

@@ -1,0 +1,1 @@
+"""Tenant configuration: YAML files -> validated Tenant objects."""

@@ -1,0 +1,247 @@
+"""The typed schema of a tenant: every key a tenant YAML may hold, with its limits."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from provisioner.config.durations import Duration
+
+# realm-management roles the service's confidential client may be granted; nothing broader.
+SERVICE_ROLES = ("view-users", "query-users", "manage-users", "view-events", "view-realm", "query-groups")
+SUPPORTED_LOCALES = ("en", "ru")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo never silently does nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _exact_uri(uri: str) -> str:
+    if "*" in uri:
+        raise ValueError("wildcards are not allowed; list each redirect URI exactly")
+    if not re.match(r"^https?://[^\s/]+(/\S*)?$", uri):
+        raise ValueError(f"{uri!r} is not an absolute http(s) URI")
+    return uri
+
+
+ExactUri = Annotated[str, AfterValidator(_exact_uri)]
+
+
+class Login(Strict):
+    """What the hosted login and registration pages allow."""
+
+    registration: bool = True
+    email_as_username: bool = True
+    login_with_email: bool = True
+    unique_emails: bool = True
+    verify_email: bool = True
+    reset_password: bool = True
+    remember_me: bool = False
+    terms_and_conditions: bool = True
+
+
+class PasswordPolicy(Strict):
+    """Password rules; each one has its own message on the registration page."""
+
+    min_length: int = Field(8, ge=8, le=128)
+    max_length: int = Field(64, ge=8, le=256)
+    latin_upper: int = Field(1, ge=0, le=16)
+    latin_lower: int = Field(1, ge=0, le=16)
+    digit_or_symbol: int = Field(1, ge=0, le=16)
+    only_allowed_characters: bool = True
+    max_group_repeats: int | None = Field(2, ge=1, le=16)
+    not_email: bool = True
+    history: int = Field(0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> PasswordPolicy:
+        if self.max_length < self.min_length:
+            raise ValueError("max_length must not be below min_length")
+        return self
+
+
+class EmailRules(Strict):
+    """What an email address may look like and how long its verification link lives."""
+
+    max_length: int = Field(320, ge=6, le=320)
+    allow_plus: bool = False
+    verification_link_lifetime: Duration = Field(86400, ge=300, le=30 * 86400)
+
+
+class BruteForce(Strict):
+    """Lockout after repeated wrong passwords (Keycloak ships this off)."""
+
+    enabled: bool = True
+    failures_before_lockout: int = Field(5, ge=1, le=100)
+    wait_increment: Duration = Field(60, ge=1)
+    max_wait: Duration = Field(900, ge=1)
+    failure_reset: Duration = Field(43200, ge=60)
+    permanent_lockout: bool = False
+
+
+class Otp(Strict):
+    """Authenticator app (TOTP) settings."""
+
+    type: Literal["totp"] = "totp"
+    digits: Literal[6, 8] = 6
+    period: int = Field(30, ge=15, le=120)
+    algorithm: Literal["HmacSHA1", "HmacSHA256", "HmacSHA512"] = "HmacSHA1"
+    look_ahead: int = Field(1, ge=0, le=5)
+
+
+class Sessions(Strict):
+    """Session and token lifetimes."""
+
+    idle: Duration = Field(1800, ge=60)
+    max: Duration = Field(36000, ge=300)
+    access_token: Duration = Field(300, ge=60, le=3600)
+    offline_idle: Duration = Field(2592000, ge=3600)
+
+    @model_validator(mode="after")
+    def _order(self) -> Sessions:
+        if self.idle > self.max:
+            raise ValueError("idle must not exceed max")
+        return self
+
+
+class Events(Strict):
+    """Stored login and admin events and how long Keycloak keeps them."""
+
+    enabled: bool = True
+    expiration: Duration = Field(30 * 86400, ge=3600)
+    admin_events: bool = True
+    admin_event_details: bool = True
+
+
+class Smtp(Strict):
+    """Where the realm sends email; secrets only as ${env:NAME}."""
+
+    host: str
+    port: int = Field(ge=1, le=65535)
+    from_address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    from_name: str = ""
+    starttls: bool = False
+    ssl: bool = False
+    user: str | None = None
+    password: str | None = None
+
+
+class AppClient(Strict):
+    """A relying app that signs users in: public, authorization code + PKCE S256."""
+
+    client_id: str = Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    name: str | None = None
+    redirect_uris: list[ExactUri] = Field(min_length=1)
+    post_logout_redirect_uris: list[ExactUri] = Field(default_factory=list)
+    web_origins: list[str] = Field(default_factory=list)
+    default_scopes: list[str] = Field(default_factory=lambda: ["phone"])
+
+
+class ServiceClient(Strict):
+    """The service's confidential client; its service account gets exactly these roles."""
+
+    client_id: str = Field("idp-service", pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    roles: list[Literal[SERVICE_ROLES]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["view-users", "query-users", "manage-users", "view-events"])
+
+
+class EmailCodeStep(Strict):
+    """Email verified by a code in AAA-AAA form instead of Keycloak's link (seed 003)."""
+
+    kind: Literal["email_code"]
+    code_lifetime: Duration = Field(900, ge=60, le=3600)
+    attempts: int = Field(5, ge=1, le=10)
+    resend_cooldown: Duration = Field(60, ge=10)
+
+
+class AccountDetailsStep(Strict):
+    """Country and personal/business account; business needs company and tax id (seed 003)."""
+
+    kind: Literal["account_details"]
+    countries: list[str] = Field(default_factory=list)
+    business_accounts: bool = True
+
+
+class PhoneStep(Strict):
+    """Phone verification by SMS or voice call (seeds 000, 002, 004)."""
+
+    kind: Literal["phone"]
+    allowed_countries: list[str] = Field(default_factory=list)
+    channel: Literal["sms", "voice"] = "sms"
+    code_length: int = Field(4, ge=4, le=8)
+    code_lifetime: Duration = Field(300, ge=60, le=600)
+    attempts_per_code: int = Field(3, ge=1, le=10)
+    resend_cooldown: Duration = Field(60, ge=10, le=600)
+    accounts_per_number: Literal[1, 2] = 1
+    support_url: str | None = None
+
+
+class CaptchaStep(Strict):
+    """Self-hosted image captcha instead of a phone check (seed 000)."""
+
+    kind: Literal["captcha"]
+    length: int = Field(5, ge=4, le=8)
+
+
+class CardStep(Strict):
+    """Payment card binding with a test charge (seeds 002, 004)."""
+
+    kind: Literal["card"]
+    test_charge: int = Field(1, ge=0, le=500)
+    allow_virtual_cards: bool = False
+    auto_top_up: bool = True
+
+
+Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,
+                 Field(discriminator="kind")]
+
+
+class Onboarding(Strict):
+    """The tenant's onboarding steps, in order, and whether they block sign-in."""
+
+    enforce: Literal["login", "actions"] = "login"
+    steps: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_kinds(self) -> Onboarding:
+        kinds = [step.kind for step in self.steps]
+        duplicates = sorted({k for k in kinds if kinds.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"each step may appear once; repeated: {', '.join(duplicates)}")
+        return self
+
+
+class Tenant(Strict):
+    """One hosting provider: one Keycloak realm."""
+
+    realm: str = Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    display_name: str = Field(min_length=1, max_length=100)
+    enabled: bool = True
+    theme: str = "idp"
+    locales: list[Literal[SUPPORTED_LOCALES]] = Field(default_factory=lambda: ["en", "ru"], min_length=1)  # type: ignore[valid-type]
+    default_locale: Literal[SUPPORTED_LOCALES] = "en"  # type: ignore[valid-type]
+    login: Login = Field(default_factory=Login)
+    password_policy: PasswordPolicy = Field(default_factory=PasswordPolicy)
+    email: EmailRules = Field(default_factory=EmailRules)
+    brute_force: BruteForce = Field(default_factory=BruteForce)
+    otp: Otp = Field(default_factory=Otp)
+    sessions: Sessions = Field(default_factory=Sessions)
+    events: Events = Field(default_factory=Events)
+    smtp: Smtp
+    clients: list[AppClient] = Field(default_factory=list)
+    service_client: ServiceClient = Field(default_factory=ServiceClient)
+    onboarding: Onboarding = Field(default_factory=Onboarding)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Tenant:
+        if self.default_locale not in self.locales:
+            raise ValueError(f"default_locale {self.default_locale!r} must be one of locales {self.locales}")
+        ids = [c.client_id for c in self.clients] + [self.service_client.client_id]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"client ids must be unique; repeated: {', '.join(repeated)}")
+        return self

@@ -1,0 +1,39 @@
+"""Which Keycloak the admin commands talk to: IDP_KEYCLOAK_URL + IDP_ADMIN_* if set, else the local stack."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from keycloak import KeycloakAdmin
+
+from provisioner.admin_api import connect
+from provisioner.errors import IdpError
+from provisioner.runtime.stack import require_running
+from provisioner.settings import Settings
+
+
+@dataclass(frozen=True)
+class Target:
+    """A Keycloak server and the environment tenant YAML is resolved against for it."""
+
+    url: str
+    admin: KeycloakAdmin
+    env: dict[str, str]
+
+
+def open_target(settings: Settings) -> Target:
+    """Connect as admin to the configured Keycloak."""
+    env = dict(os.environ)
+    url = env.get("IDP_KEYCLOAK_URL")
+    if url:
+        user, password = env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
+        if not user or not password:
+            raise IdpError("IDP_KEYCLOAK_URL is set but IDP_ADMIN_USER or IDP_ADMIN_PASSWORD is not.",
+                           "Set both, or unset IDP_KEYCLOAK_URL to use the local stack.")
+        return Target(url, connect(url, user, password), env)
+    local, creds = require_running(settings)
+    # The local realms send mail to the dev sink of this very stack.
+    env.setdefault("IDP_SMTP_HOST", "127.0.0.1")
+    env["IDP_SMTP_PORT"] = str(local.smtp_port)
+    return Target(local.keycloak_url, connect(local.keycloak_url, creds.username, creds.password), env)

@@ -1,0 +1,94 @@
+"""Plan and apply: run each resource module, in order, for each tenant."""
+
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin
+from rich.console import Console
+
+from provisioner.admin_api import keycloak_errors
+from provisioner.changes import Change
+from provisioner.config.model import Tenant
+from provisioner.resources import RESOURCES
+from provisioner.resources.realm import MANAGED_ATTRIBUTE, realm_exists
+
+
+def plan_tenant(admin: KeycloakAdmin, tenant: Tenant, prune: bool = False) -> list[Change]:
+    """Every change this tenant needs, reading Keycloak but writing nothing."""
+    exists = realm_exists(admin, tenant.realm)
+    return [change for module in RESOURCES for change in module.plan(admin, tenant, exists, prune)]
+
+
+def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool) -> list[Change]:
+    """Realms this tool created that no YAML declares any more; deleted only with prune."""
+    declared = {t.realm for t in tenants}
+    with keycloak_errors("listing realms"):
+        realms = admin.get_realms()
+    changes = []
+    for realm in sorted(realms, key=lambda r: r["realm"]):
+        name = realm["realm"]
+        if name in declared or (realm.get("attributes") or {}).get(MANAGED_ATTRIBUTE) != "true":
+            continue
+        if not prune:
+            changes.append(Change(name, "realm", "unchanged", ["no longer in YAML; `idp apply --prune` deletes it"]))
+            continue
+
+        def delete(name: str = name) -> None:
+            with keycloak_errors(f"deleting realm {name}"):
+                admin.delete_realm(name)
+
+        changes.append(Change(name, "realm", "delete", ["not in YAML any more; its users go with it"], delete))
+    return changes
+
+
+def plan(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool = False) -> list[Change]:
+    """The whole plan: each tenant's changes, then orphaned realms."""
+    changes = [c for tenant in tenants for c in plan_tenant(admin, tenant, prune)]
+    return changes + orphan_realms(admin, tenants, prune)
+
+
+def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: bool = False) -> list[Change]:
+    """Make Keycloak match the YAML; returns what was done. Reads before every write, so a second
+    run finds nothing to do and sends no write request."""
+    done: list[Change] = []
+    for tenant in tenants:
+        exists = realm_exists(admin, tenant.realm)
+        for module in RESOURCES:
+            # Re-plan per module: after the realm is created, later modules see its real state.
+            for change in module.plan(admin, tenant, exists, prune):
+                if change.is_write and change.run is not None:
+                    change.run()
+                log_decision(console, change)
+                done.append(change)
+            exists = True
+    for change in orphan_realms(admin, tenants, prune):
+        if change.is_write and change.run is not None:
+            change.run()
+        log_decision(console, change)
+        done.append(change)
+    return done
+
+
+_STYLE = {"create": ("+", "green", "created"), "update": ("~", "yellow", "updated"),
+          "delete": ("-", "red", "deleted"), "unchanged": ("=", "dim", "unchanged")}
+
+
+def log_decision(console: Console, change: Change, past: bool = True) -> None:
+    """One line per decision, then one indented line per changed field."""
+    mark, style, verb = _STYLE[change.action]
+    verb = verb if past else change.action
+    console.print(f"[{style}]{mark} {change.realm}: {change.resource} {verb}[/{style}]", highlight=False)
+    for line in change.details:
+        console.print(f"    {line}", style=style if change.action != "unchanged" else "dim", highlight=False,
+                      markup=False)
+
+
+def render_plan(console: Console, changes: list[Change]) -> None:
+    """Readable diff per resource, then a summary line."""
+    for change in changes:
+        log_decision(console, change, past=False)
+    writes = [c for c in changes if c.is_write]
+    if not writes:
+        console.print("No changes. Keycloak matches the YAML.")
+    else:
+        counts = {a: sum(1 for c in writes if c.action == a) for a in ("create", "update", "delete")}
+        console.print("Plan: " + ", ".join(f"{n} to {a}" for a, n in counts.items() if n) + ".")

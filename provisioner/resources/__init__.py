@@ -1,0 +1,18 @@
+"""One module per Keycloak resource kind, applied in the order of RESOURCES.
+
+Each module offers plan(admin, tenant, exists) -> list[Change]; a Change's run() makes it so.
+"""
+
+from provisioner.resources import (
+    client_scopes,
+    clients,
+    realm,
+    registration_flow,
+    required_actions,
+    service_account,
+    user_profile,
+)
+
+# Dependency order: the realm first, scopes before the clients that use them, the service
+# client before its service account's roles.
+RESOURCES = (realm, user_profile, registration_flow, required_actions, client_scopes, clients, service_account)

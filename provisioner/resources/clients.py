@@ -1,0 +1,115 @@
+"""Relying-app clients (public, PKCE S256, exact redirect URIs) and the service's confidential client."""
+
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin
+
+from provisioner.admin_api import keycloak_errors
+from provisioner.changes import Change, field_diffs
+from provisioner.config.model import AppClient, ServiceClient, Tenant
+from provisioner.errors import KeycloakApiError
+
+MANAGED_ATTRIBUTE = "idp.managed"
+
+
+def app_client(client: AppClient) -> dict:
+    """Representation of a public relying app using authorization code + PKCE."""
+    return {
+        "clientId": client.client_id, "name": client.name or client.client_id, "enabled": True,
+        "protocol": "openid-connect", "publicClient": True, "standardFlowEnabled": True,
+        "implicitFlowEnabled": False, "directAccessGrantsEnabled": False, "serviceAccountsEnabled": False,
+        "frontchannelLogout": True, "redirectUris": list(client.redirect_uris), "webOrigins": list(client.web_origins),
+        "attributes": {"pkce.code.challenge.method": "S256", MANAGED_ATTRIBUTE: "true",
+                       "post.logout.redirect.uris": "##".join(client.post_logout_redirect_uris)},
+    }
+
+
+def service_client(client: ServiceClient) -> dict:
+    """Representation of the service's confidential client: client credentials only."""
+    return {
+        "clientId": client.client_id, "name": "Identity platform service", "enabled": True,
+        "protocol": "openid-connect", "publicClient": False, "clientAuthenticatorType": "client-secret",
+        "serviceAccountsEnabled": True, "standardFlowEnabled": False, "implicitFlowEnabled": False,
+        "directAccessGrantsEnabled": False, "redirectUris": [], "webOrigins": [],
+        "attributes": {MANAGED_ATTRIBUTE: "true"},
+    }
+
+
+def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
+                    default_scopes: list[str]) -> list[Change]:
+    resource = f"clients/{want['clientId']}"
+    if have is None:
+        def create() -> None:
+            admin.change_current_realm(realm)
+            with keycloak_errors(f"creating client {want['clientId']} in {realm}"):
+                internal_id = admin.create_client(want)
+                _add_default_scopes(admin, internal_id, default_scopes, present=set())
+
+        return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
+    changes = []
+    details = field_diffs(have, want)
+    if details:
+        def update() -> None:
+            admin.change_current_realm(realm)
+            payload = {**want, "attributes": {**(have.get("attributes") or {}), **want["attributes"]}}
+            with keycloak_errors(f"updating client {want['clientId']} in {realm}"):
+                admin.update_client(have["id"], payload)
+
+        changes.append(Change(realm, resource, "update", details, update))
+    with keycloak_errors(f"reading default scopes of {want['clientId']} in {realm}"):
+        present = {s["name"] for s in admin.get_client_default_client_scopes(have["id"])}
+    missing = [s for s in default_scopes if s not in present]
+    if missing:
+        def add_scopes() -> None:
+            admin.change_current_realm(realm)
+            _add_default_scopes(admin, have["id"], missing, present)
+
+        changes.append(Change(realm, f"{resource}/default-scopes", "update", [f"+{s}" for s in missing], add_scopes))
+    return changes or [Change(realm, resource, "unchanged")]
+
+
+def _add_default_scopes(admin: KeycloakAdmin, client_id: str, names: list[str], present: set[str]) -> None:
+    with keycloak_errors("assigning default client scopes"):
+        scopes = {s["name"]: s["id"] for s in admin.get_client_scopes()}
+        optional = {s["name"] for s in admin.get_client_optional_client_scopes(client_id)}
+        for name in names:
+            if name in present:
+                continue
+            if name not in scopes:
+                raise KeycloakApiError(f"Client scope {name!r} does not exist in this realm.",
+                                       "Remove it from default_scopes or create the scope first.")
+            # Keycloak ignores a scope that is optional for the client; it must leave that list first.
+            if name in optional:
+                admin.delete_client_optional_client_scope(client_id, scopes[name])
+            admin.add_client_default_client_scope(client_id, scopes[name], {})
+
+
+def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
+    """Create or update each declared client; with prune, delete our clients no longer declared."""
+    wanted = [(app_client(c), list(c.default_scopes)) for c in tenant.clients]
+    wanted.append((service_client(tenant.service_client), []))
+    if not exists:
+        return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _ in wanted]
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"listing clients of {tenant.realm}"):
+        current = {c["clientId"]: c for c in admin.get_clients()}
+    changes = []
+    for want, scopes in wanted:
+        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes))
+    declared = {w["clientId"] for w, _ in wanted}
+    for client_id, client in sorted(current.items()):
+        ours = (client.get("attributes") or {}).get(MANAGED_ATTRIBUTE) == "true"
+        if not ours or client_id in declared:
+            continue
+        if not prune:
+            changes.append(Change(tenant.realm, f"clients/{client_id}", "unchanged",
+                                  ["no longer in YAML; `idp apply --prune` deletes it"]))
+            continue
+
+        def delete(internal_id: str = client["id"], client_id: str = client_id) -> None:
+            admin.change_current_realm(tenant.realm)
+            with keycloak_errors(f"deleting client {client_id} from {tenant.realm}"):
+                admin.delete_client(internal_id)
+
+        changes.append(Change(tenant.realm, f"clients/{client_id}", "delete", ["not in YAML any more"], delete))
+    return changes

@@ -1,0 +1,61 @@
+"""User profile validators: email length (up to 320) and the '+' rule; username length to match."""
+
+from __future__ import annotations
+
+import copy
+
+from keycloak import KeycloakAdmin
+
+from provisioner.admin_api import keycloak_errors
+from provisioner.changes import Change
+from provisioner.config.model import Tenant
+
+RESOURCE = "user-profile"
+PLUS_RULE = {"pattern": "^[^+]*$", "error-message": "idpEmailPlusNotAllowed"}
+
+
+def _desired_validations(tenant: Tenant) -> dict[str, dict]:
+    email = {"email": {"max-local-length": 64}, "length": {"max": tenant.email.max_length}}
+    if not tenant.email.allow_plus:
+        email["pattern"] = PLUS_RULE
+    # With email as username the address is the username too, so it needs the same room.
+    username = {"length": {"min": 3, "max": max(255, tenant.email.max_length)}}
+    return {"email": email, "username": username}
+
+
+def desired_profile(current: dict, tenant: Tenant) -> dict:
+    """The current profile with our validators set; everything else left as it is."""
+    profile = copy.deepcopy(current)
+    wanted = _desired_validations(tenant)
+    for attribute in profile.get("attributes", []):
+        ours = wanted.get(attribute["name"])
+        if ours is None:
+            continue
+        validations = attribute.setdefault("validations", {})
+        if attribute["name"] == "email" and tenant.email.allow_plus and validations.get("pattern") == PLUS_RULE:
+            del validations["pattern"]
+        validations.update(ours)
+    return profile
+
+
+def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
+    """Update the email/username validators when they differ."""
+    if not exists:
+        return [Change(tenant.realm, RESOURCE, "create", ["email and username validators"])]
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"reading the user profile of {tenant.realm}"):
+        current = admin.get_realm_users_profile()
+    want = desired_profile(current, tenant)
+    if want == current:
+        return [Change(tenant.realm, RESOURCE, "unchanged")]
+    details = []
+    for before, after in zip(current.get("attributes", []), want.get("attributes", []), strict=True):
+        if before != after:
+            details.append(f"{after['name']}.validations: {before.get('validations')} -> {after.get('validations')}")
+
+    def update() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"updating the user profile of {tenant.realm}"):
+            admin.update_realm_users_profile(want)
+
+    return [Change(tenant.realm, RESOURCE, "update", details, update)]

@@ -1,0 +1,1 @@
+"""The local stack: Java, the Keycloak distribution, its build, and the processes."""

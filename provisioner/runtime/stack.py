@@ -1,0 +1,139 @@
+"""`idp up/down/status`: install what is missing, start the service and Keycloak, stop them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from provisioner.errors import RuntimeFailure
+from provisioner.runtime import build, distribution, processes
+from provisioner.runtime.java import find_java
+from provisioner.runtime.state import AdminCredentials, StateDir, admin_credentials, read_stack, write_stack
+from provisioner.settings import Settings
+
+KEYCLOAK_START_TIMEOUT = 300
+SERVICE_START_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A ready-to-start Keycloak: the JDK it runs on and its built home."""
+
+    java_home: Path
+    keycloak_home: Path
+
+
+def install(settings: Settings, console: Console) -> Installation:
+    """Fetch, verify, unpack and build everything the stack needs; idempotent and incremental."""
+    state = StateDir(settings.state_dir)
+    state.ensure()
+    java_home, major = find_java(settings.java_home)
+    console.print(f"Java {major} at {java_home}")
+    home = distribution.ensure_unpacked(settings.cache_dir, settings.state_dir)
+    console.print(f"Keycloak {distribution.KEYCLOAK_VERSION} at {home}")
+    jar = build.ensure_extension(settings.home, home, java_home, state.logs)
+    with console.status("kc.sh build (only when providers or build options changed)"):
+        rebuilt = build.ensure_built(home, [jar], java_home, state.logs)
+    console.print("Keycloak build " + ("updated" if rebuilt else "unchanged"))
+    build.link_themes(home, settings.home / "themes")
+    return Installation(java_home, home)
+
+
+def _keycloak_command(settings: Settings, home: Path, state: StateDir) -> list[str]:
+    db_url = f"jdbc:h2:file:{state.data / 'h2' / 'keycloakdb'};NON_KEYWORDS=VALUE"
+    return [
+        str(home / "bin" / "kc.sh"), "start", "--optimized",
+        "--http-enabled=true", "--http-host=127.0.0.1", f"--http-port={settings.keycloak_port}",
+        f"--http-management-port={settings.management_port}", "--hostname-strict=false",
+        f"--db-url={db_url}", "--log=file", f"--log-file={state.logs / 'keycloak.log'}",
+    ]
+
+
+def _service_env(settings: Settings, state: StateDir) -> dict[str, str]:
+    return {
+        **os.environ,
+        "IDP_SERVICE_PORT": str(settings.service_port),
+        "IDP_SMTP_PORT": str(settings.smtp_port),
+        "IDP_SERVICE_DATABASE_URL": os.environ.get("IDP_SERVICE_DATABASE_URL")
+        or f"sqlite:///{state.data / 'service.db'}",
+    }
+
+
+def running(settings: Settings) -> dict | None:
+    """The recorded stack if both its processes are alive, else None."""
+    info = read_stack(StateDir(settings.state_dir))
+    if info and processes.pid_alive(info.get("keycloak_pid")) and processes.pid_alive(info.get("service_pid")):
+        return info
+    return None
+
+
+def up(settings: Settings, console: Console) -> bool:
+    """Start the stack unless it runs already; True if it was started now."""
+    state = StateDir(settings.state_dir)
+    if running(settings):
+        console.print("The stack is already running; nothing was restarted.")
+        return False
+    down(settings, Console(quiet=True))  # clears a half-dead stack from an earlier crash
+    installation = install(settings, console)
+    processes.require_free_ports({
+        "Keycloak HTTP": (settings.keycloak_port, "IDP_KEYCLOAK_PORT"),
+        "Keycloak management": (settings.management_port, "IDP_MANAGEMENT_PORT"),
+        "service HTTP": (settings.service_port, "IDP_SERVICE_PORT"),
+        "dev SMTP": (settings.smtp_port, "IDP_SMTP_PORT"),
+    })
+    admin = admin_credentials(state)
+    service_log = state.logs / "service.log"
+    service_pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], _service_env(settings, state),
+                                  service_log, settings.home)
+    info = {"service_pid": service_pid, "keycloak_pid": None, **_ports(settings)}
+    write_stack(state, info)
+    with console.status("Starting the service and its dev mail sink"):
+        processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), service_pid,
+                             "The service", service_log, SERVICE_START_TIMEOUT)
+    env = {**os.environ, "JAVA_HOME": str(installation.java_home),
+           "KC_BOOTSTRAP_ADMIN_USERNAME": admin.username, "KC_BOOTSTRAP_ADMIN_PASSWORD": admin.password}
+    kc_log = state.logs / "keycloak.out"
+    keycloak_pid = processes.spawn(_keycloak_command(settings, installation.keycloak_home, state), env, kc_log,
+                                   installation.keycloak_home)
+    info["keycloak_pid"] = keycloak_pid
+    write_stack(state, info)
+    with console.status("Starting Keycloak (waits on /health/ready)"):
+        processes.wait_until(lambda: processes.http_ok(f"{settings.management_url}/health/ready"), keycloak_pid,
+                             "Keycloak", kc_log, KEYCLOAK_START_TIMEOUT)
+    return True
+
+
+def _ports(settings: Settings) -> dict[str, int]:
+    return {"keycloak_port": settings.keycloak_port, "management_port": settings.management_port,
+            "service_port": settings.service_port, "smtp_port": settings.smtp_port}
+
+
+def down(settings: Settings, console: Console) -> None:
+    """Stop Keycloak, then the service."""
+    state = StateDir(settings.state_dir)
+    info = read_stack(state) or {}
+    stopped = [name for name, key in (("Keycloak", "keycloak_pid"), ("the service", "service_pid"))
+               if processes.stop(info.get(key))]
+    state.stack_file.unlink(missing_ok=True)
+    console.print("Stopped " + " and ".join(stopped) + "." if stopped else "Nothing was running.")
+
+
+def settings_for_running_stack(settings: Settings) -> Settings:
+    """Settings whose ports are the ones the running stack was started with."""
+    info = read_stack(StateDir(settings.state_dir))
+    if not info:
+        return settings
+    from dataclasses import replace
+
+    return replace(settings, **{k: info[k] for k in _ports(settings)})
+
+
+def require_running(settings: Settings) -> tuple[Settings, AdminCredentials]:
+    """Settings of the running stack and its admin credentials, or a clear error."""
+    if not running(settings):
+        raise RuntimeFailure("The local stack is not running.", "Start it with `idp up`.")
+    return settings_for_running_stack(settings), admin_credentials(StateDir(settings.state_dir))

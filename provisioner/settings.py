@@ -1,0 +1,74 @@
+"""Typed settings for the `idp` command, read once from IDP_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from provisioner.errors import IdpError
+
+
+def _find_home(start: Path) -> Path:
+    """The project folder: the nearest parent holding idp-config/, else the package's checkout."""
+    for folder in (start, *start.parents):
+        if (folder / "idp-config").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[1]
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise IdpError(f"{name}={raw!r} is not a TCP port.", "Use a number from 1 to 65535.")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and which loopback ports the local stack uses."""
+
+    home: Path
+    state_dir: Path
+    config_dir: Path
+    cache_dir: Path
+    exports_dir: Path
+    keycloak_port: int
+    management_port: int
+    service_port: int
+    smtp_port: int
+    java_home: Path | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from the environment (IDP_HOME, IDP_STATE_DIR, IDP_*_PORT, ...)."""
+        env = os.environ if env is None else env
+        home = Path(env["IDP_HOME"]).resolve() if env.get("IDP_HOME") else _find_home(Path.cwd())
+        cache_root = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return cls(
+            home=home,
+            state_dir=Path(env.get("IDP_STATE_DIR") or home / ".idp").resolve(),
+            config_dir=Path(env.get("IDP_CONFIG_DIR") or home / "idp-config").resolve(),
+            cache_dir=Path(env.get("IDP_CACHE_DIR") or cache_root / "idp").resolve(),
+            exports_dir=Path(env.get("IDP_EXPORTS_DIR") or home / "realm-exports").resolve(),
+            keycloak_port=_port(env, "IDP_KEYCLOAK_PORT", 8080),
+            management_port=_port(env, "IDP_MANAGEMENT_PORT", 9000),
+            service_port=_port(env, "IDP_SERVICE_PORT", 5080),
+            smtp_port=_port(env, "IDP_SMTP_PORT", 2525),
+            java_home=Path(env["JAVA_HOME"]) if env.get("JAVA_HOME") else None,
+        )
+
+    @property
+    def keycloak_url(self) -> str:
+        return f"http://127.0.0.1:{self.keycloak_port}"
+
+    @property
+    def service_url(self) -> str:
+        return f"http://127.0.0.1:{self.service_port}"
+
+    @property
+    def management_url(self) -> str:
+        return f"http://127.0.0.1:{self.management_port}"

@@ -1,0 +1,37 @@
+"""`python -m webhooks serve`: the service (waitress) plus, in dev, the SMTP sink."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from waitress import serve
+
+from webhooks import create_app
+from webhooks.config import ConfigProblem, ServiceConfig
+from webhooks.devinbox.smtp_sink import start_smtp_sink
+
+
+def main(argv: list[str]) -> int:
+    """Entry point; the only command is `serve`."""
+    if argv[1:] != ["serve"]:
+        print("usage: python -m webhooks serve", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        config = ServiceConfig.from_env()
+    except ConfigProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(config)
+    sink = start_smtp_sink(app.extensions["dev_inbox"], config.smtp_port) if config.dev_inbox else None
+    try:
+        serve(app, host="127.0.0.1", port=config.port, threads=8, ident="idp-service")
+    finally:
+        if sink is not None:
+            sink.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1 @@
+"""Dev inbox: emails (and later SMS/voice) caught on loopback, readable as HTML and JSON."""

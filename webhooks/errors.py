@@ -1,0 +1,19 @@
+"""One place that turns errors into JSON (API) responses with a code and a safe message."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+
+def register_error_handlers(app: Flask) -> None:
+    """JSON errors for every HTTP error; never a stack trace to the client."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
