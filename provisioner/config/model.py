@@ -42,6 +42,9 @@ class Login(Strict):
     reset_password: bool = True
     remember_me: bool = False
     terms_and_conditions: bool = True
+    # False: the form asks only for the email; the password is set after the activation link
+    # (seed 000). True: email and password on one form (seeds 002, 004).
+    password_on_registration: bool = True
 
 
 class PasswordPolicy(Strict):
@@ -70,6 +73,7 @@ class EmailRules(Strict):
     max_length: int = Field(320, ge=6, le=320)
     allow_plus: bool = False
     verification_link_lifetime: Duration = Field(86400, ge=300, le=30 * 86400)
+    resend_cooldown: Duration = Field(60, ge=5, le=3600)
 
 
 class BruteForce(Strict):
@@ -81,6 +85,10 @@ class BruteForce(Strict):
     max_wait: Duration = Field(900, ge=1)
     failure_reset: Duration = Field(43200, ge=60)
     permanent_lockout: bool = False
+    # Keycloak also locks for quick_login_wait when two failures come closer than this (ms);
+    # 0 turns that speed check off so only failures_before_lockout counts.
+    quick_login_check_ms: int = Field(1000, ge=0, le=60000)
+    quick_login_wait: Duration = Field(60, ge=1)
 
 
 class Otp(Strict):

@@ -65,6 +65,8 @@ def desired(tenant: Tenant) -> dict:
         "maxFailureWaitSeconds": tenant.brute_force.max_wait,
         "maxDeltaTimeSeconds": tenant.brute_force.failure_reset,
         "permanentLockout": tenant.brute_force.permanent_lockout,
+        "quickLoginCheckMilliSeconds": tenant.brute_force.quick_login_check_ms,
+        "minimumQuickLoginWaitSeconds": tenant.brute_force.quick_login_wait,
         "otpPolicyType": tenant.otp.type,
         "otpPolicyDigits": tenant.otp.digits,
         "otpPolicyPeriod": tenant.otp.period,

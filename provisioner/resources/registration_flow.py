@@ -1,4 +1,4 @@
-"""The terms-and-conditions checkbox of the built-in registration form."""
+"""The built-in registration form: the terms checkbox and whether it asks for the password."""
 
 from __future__ import annotations
 
@@ -11,26 +11,61 @@ from provisioner.config.model import Tenant
 RESOURCE = "registration-flow"
 FLOW = "registration"
 TERMS_PROVIDER = "registration-terms-and-conditions"
+PASSWORD_PROVIDER = "registration-password-action"
+# Keycloak's RegistrationPassword option; without it a realm that verifies email defers the
+# password to after the activation link.
+PASSWORD_ON_FORM = "always_set_password_on_register_form"
+PASSWORD_CONFIG_ALIAS = "idp-password-on-registration"
 
 
-def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
-    """Set the terms execution to REQUIRED or DISABLED as the tenant asks."""
+def _terms_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
     want = "REQUIRED" if tenant.login.terms_and_conditions else "DISABLED"
-    if not exists:
-        return [Change(tenant.realm, RESOURCE, "create", [f"terms and conditions: {want}"])]
-    admin.change_current_realm(tenant.realm)
-    with keycloak_errors(f"reading the registration flow of {tenant.realm}"):
-        executions = admin.get_authentication_flow_executions(FLOW)
     terms = next((e for e in executions if e.get("providerId") == TERMS_PROVIDER), None)
-    if terms is None:
-        return [Change(tenant.realm, RESOURCE, "unchanged", ["no terms execution in this Keycloak's flow"])]
-    if terms["requirement"] == want:
-        return [Change(tenant.realm, RESOURCE, "unchanged")]
+    if terms is None or terms["requirement"] == want:
+        return None
 
     def update() -> None:
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"updating the registration flow of {tenant.realm}"):
             admin.update_authentication_flow_executions({**terms, "requirement": want}, FLOW)
 
-    return [Change(tenant.realm, RESOURCE, "update", [f"terms and conditions: {terms['requirement']} -> {want}"],
-                   update)]
+    return Change(tenant.realm, f"{RESOURCE}/terms", "update", [f"requirement: {terms['requirement']} -> {want}"],
+                  update)
+
+
+def _password_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    want = str(tenant.login.password_on_registration).lower()
+    execution = next((e for e in executions if e.get("providerId") == PASSWORD_PROVIDER), None)
+    if execution is None:
+        return None
+    config_id = execution.get("authenticationConfig")
+    with keycloak_errors(f"reading the password step config of {tenant.realm}"):
+        config = admin.get_authenticator_config(config_id) if config_id else None
+    have = (config or {}).get("config", {}).get(PASSWORD_ON_FORM, "false")
+    if have == want:
+        return None
+
+    def update() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"configuring the password step of {tenant.realm}"):
+            if config:
+                admin.update_authenticator_config({**config, "config": {**config["config"], PASSWORD_ON_FORM: want}},
+                                                  config["id"])
+            else:
+                admin.create_execution_config(execution["id"], {"alias": PASSWORD_CONFIG_ALIAS,
+                                                                "config": {PASSWORD_ON_FORM: want}})
+
+    return Change(tenant.realm, f"{RESOURCE}/password", "update", [f"{PASSWORD_ON_FORM}: {have} -> {want}"], update)
+
+
+def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
+    """Terms REQUIRED/DISABLED and password on the form or after the activation link."""
+    if not exists:
+        return [Change(tenant.realm, RESOURCE, "create",
+                       [f"terms and conditions: {tenant.login.terms_and_conditions}",
+                        f"password on registration form: {tenant.login.password_on_registration}"])]
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"reading the registration flow of {tenant.realm}"):
+        executions = admin.get_authentication_flow_executions(FLOW)
+    changes = [c for c in (_terms_change(admin, tenant, executions), _password_change(admin, tenant, executions)) if c]
+    return changes or [Change(tenant.realm, RESOURCE, "unchanged")]

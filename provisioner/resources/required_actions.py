@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakPutError, raise_error_from_response
 
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 
 RESOURCE = "required-actions"
+# VERIFY_EMAIL's own option (Keycloak's EmailCooldownManager): seconds between resends.
+RESEND_COOLDOWN = "emailResendCooldownSeconds"
 
 
 def _wanted(tenant: Tenant) -> dict[str, bool]:
@@ -37,4 +42,32 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
 
         changes.append(Change(tenant.realm, f"{RESOURCE}/{alias}", "update",
                               [f"enabled: {action['enabled']} -> {enabled}"], update))
+    cooldown = _cooldown_change(admin, tenant)
+    if cooldown:
+        changes.append(cooldown)
     return changes or [Change(tenant.realm, RESOURCE, "unchanged")]
+
+
+def _config_path(realm: str, alias: str) -> str:
+    return f"admin/realms/{realm}/authentication/required-actions/{alias}/config"
+
+
+def _cooldown_change(admin: KeycloakAdmin, tenant: Tenant) -> Change | None:
+    """The verification email's resend cooldown, from email.resend_cooldown."""
+    want = str(tenant.email.resend_cooldown)
+    path = _config_path(tenant.realm, "VERIFY_EMAIL")
+    with keycloak_errors(f"reading the VERIFY_EMAIL config of {tenant.realm}"):
+        response = admin.connection.raw_get(path)
+    current = response.json().get("config", {}) if response.ok and response.content else {}
+    have = current.get(RESEND_COOLDOWN, "30")
+    if have == want:
+        return None
+
+    def update() -> None:
+        with keycloak_errors(f"setting the VERIFY_EMAIL resend cooldown of {tenant.realm}"):
+            raise_error_from_response(
+                admin.connection.raw_put(path, data=json.dumps({"config": {**current, RESEND_COOLDOWN: want}})),
+                KeycloakPutError, expected_codes=[200, 204])
+
+    return Change(tenant.realm, f"{RESOURCE}/VERIFY_EMAIL", "update", [f"{RESEND_COOLDOWN}: {have} -> {want}"],
+                  update)

@@ -12,6 +12,15 @@ from provisioner.config.model import Tenant
 
 RESOURCE = "user-profile"
 PLUS_RULE = {"pattern": "^[^+]*$", "error-message": "idpEmailPlusNotAllowed"}
+# Written by the service once a phone is verified; users see them, only admins (the service) edit.
+PHONE_ATTRIBUTES = [
+    {"name": "phoneNumber", "displayName": "${phoneNumber}",
+     "validations": {"pattern": {"pattern": "^\\+[1-9][0-9]{6,14}$", "error-message": "idpPhoneNotE164"}},
+     "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
+    {"name": "phoneNumberVerified", "displayName": "${phoneNumberVerified}",
+     "validations": {"options": {"options": ["true", "false"]}},
+     "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
+]
 
 
 def _desired_validations(tenant: Tenant) -> dict[str, dict]:
@@ -35,13 +44,15 @@ def desired_profile(current: dict, tenant: Tenant) -> dict:
         if attribute["name"] == "email" and tenant.email.allow_plus and validations.get("pattern") == PLUS_RULE:
             del validations["pattern"]
         validations.update(ours)
+    present = {a["name"] for a in profile.get("attributes", [])}
+    profile.setdefault("attributes", []).extend(copy.deepcopy(a) for a in PHONE_ATTRIBUTES if a["name"] not in present)
     return profile
 
 
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
     """Update the email/username validators when they differ."""
     if not exists:
-        return [Change(tenant.realm, RESOURCE, "create", ["email and username validators"])]
+        return [Change(tenant.realm, RESOURCE, "create", ["email and username validators", "phone attributes"])]
     admin.change_current_realm(tenant.realm)
     with keycloak_errors(f"reading the user profile of {tenant.realm}"):
         current = admin.get_realm_users_profile()
@@ -49,8 +60,12 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     if want == current:
         return [Change(tenant.realm, RESOURCE, "unchanged")]
     details = []
-    for before, after in zip(current.get("attributes", []), want.get("attributes", []), strict=True):
-        if before != after:
+    before_by_name = {a["name"]: a for a in current.get("attributes", [])}
+    for after in want.get("attributes", []):
+        before = before_by_name.get(after["name"])
+        if before is None:
+            details.append(f"+attribute {after['name']}")
+        elif before != after:
             details.append(f"{after['name']}.validations: {before.get('validations')} -> {after.get('validations')}")
 
     def update() -> None:

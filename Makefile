@@ -1,0 +1,41 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is installed
+# by them: the Python virtualenv and packages, the Keycloak distribution (verified), the Maven
+# build of the extension, and `kc.sh build`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+
+.PHONY: run test stop lint bootstrap clean-state
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+bootstrap: $(STAMP)
+
+## run: install what is missing, start Keycloak + the service, apply every tenant in idp-config/
+run: bootstrap
+	$(BIN)/idp up
+
+## stop: stop the local stack (data stays in .idp/)
+stop: bootstrap
+	$(BIN)/idp down
+
+## test: the whole suite (Java unit tests, lint, Python unit + integration against a real Keycloak)
+TEST_STATE := $(CURDIR)/.idp-test
+test: bootstrap
+	IDP_STATE_DIR=$(TEST_STATE) $(BIN)/idp install
+	cd extensions && mvn -B -q -Dkeycloak.home=$(TEST_STATE)/keycloak-$$($(BIN)/python -c \
+	  'from provisioner.runtime.distribution import KEYCLOAK_VERSION as v; print(v)') test
+	$(BIN)/ruff check provisioner webhooks tests
+	IDP_TEST_STATE_DIR=$(TEST_STATE) $(BIN)/pytest
+
+lint: bootstrap
+	$(BIN)/ruff check provisioner webhooks tests
+
+## clean-state: forget the local stack's database, logs and admin password (stop it first)
+clean-state:
+	rm -rf .idp

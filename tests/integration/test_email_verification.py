@@ -1,0 +1,72 @@
+"""The verification email reaches the dev inbox; its link verifies the address; it can be re-sent."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from tests.support.inbox import first_link
+from tests.support.pages import Page
+
+
+def test_verification_link_from_the_inbox_verifies_the_email(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    email = f"verify-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    page = browser.register(email, "Sunny-Harbor7")
+    assert "verify your email" in page.text.lower()
+
+    [message] = stack.inbox.wait_for(email)
+    assert "verify" in message["subject"].lower()
+    result = browser.follow(first_link(message, "action-token"))
+    assert isinstance(result, str), "a verified user is sent back to the app with a code"
+
+    admin.change_current_realm(tenant.realm)
+    [user] = admin.get_users({"email": email, "exact": True})
+    assert user["emailVerified"] is True
+
+
+def test_verification_email_can_be_resent_after_a_cooldown(make_tenant, stack, admin):
+    tenant = make_tenant("cloud", email={"verification_link_lifetime": "72h", "resend_cooldown": "5s"})
+    admin.change_current_realm(tenant.realm)
+    assert admin.get_realm(tenant.realm)["attributes"]["actionTokenGeneratedByUserLifespan.verify-email"] == "259200"
+
+    email = f"resend-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    page = browser.register(email, "Sunny-Harbor7")
+    stack.inbox.wait_for(email)
+    too_soon = browser.open(_resend_link(page))
+    assert "must wait 5 seconds" in too_soon.text, too_soon.text[:400]
+    assert len(stack.inbox.messages(email)) == 1
+    # Click "re-send" again until the cooldown has passed: bounded, and it proves the cooldown ends.
+    page, deadline = too_soon, time.monotonic() + 30
+    while len(stack.inbox.messages(email)) < 2 and time.monotonic() < deadline:
+        time.sleep(1)
+        page = browser.open(_resend_link(page))
+    assert len(stack.inbox.wait_for(email, count=2, timeout=5)) == 2
+
+
+def _resend_link(page: Page) -> str:
+    link = page.soup.find("a", href=lambda h: h and "execution=VERIFY_EMAIL" in h)
+    assert link is not None, page.text[:500]
+    return link["href"].replace("&amp;", "&")
+
+
+def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant, stack, admin):
+    """Seed 000: the form takes only the email; the activation link leads to the password form."""
+    tenant = make_tenant("paas")
+    email = f"activate-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    form = browser.open_registration()
+    assert form.soup.find("input", attrs={"name": "password"}) is None
+    page = browser.submit(form, {"email": email, "firstName": "Pat", "lastName": "Doe", "termsAccepted": "on"})
+    assert "verify your email" in page.text.lower()
+
+    [message] = stack.inbox.wait_for(email)
+    password_page = browser.follow(first_link(message, "action-token"))
+    assert isinstance(password_page, Page) and password_page.soup.find("input", attrs={"name": "password-new"})
+    weak = browser.submit(password_page, {"password-new": "short", "password-confirm": "short"})
+    assert "minimum length" in weak.text
+    done = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
+    assert isinstance(done, str)
+    assert isinstance(tenant.browser().login(email, "Sunny-Harbor7"), str)

@@ -1,0 +1,122 @@
+"""Sign-up through Keycloak's hosted registration page: every password and email rule has its
+own message, a valid sign-up is accepted, and a 320-character address works end to end."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.integration.conftest import apply_tenant
+from tests.support.inbox import first_link
+from tests.support.oidc import exchange_code, verify_id_token
+from tests.support.pages import Page
+
+GOOD_PASSWORD = "Sunny-Harbor7"
+
+
+def _email() -> str:
+    return f"reg-{uuid.uuid4().hex[:10]}@example.test"
+
+
+@pytest.fixture(scope="module")
+def tenant(stack, admin, tmp_path_factory):
+    """One realm shared by this module's rule checks (each sign-up uses a new address)."""
+    tenant = apply_tenant(stack, admin, tmp_path_factory.mktemp("registration"), "cloud")
+    yield tenant
+    admin.delete_realm(tenant.realm)
+
+
+PASSWORD_RULES = [
+    # (password, the words the message must contain) - breaking one rule each, at start, middle or end
+    ("Sh0rt!a", "minimum length"),
+    ("sunny-harbor7", "uppercase Latin letter"),
+    ("SUNNY-HARBOR7", "lowercase Latin letter"),
+    ("SunnyHarbor", "digit (0-9) or one of these symbols"),
+    ("Жunny-Harbor7", 'may not contain "Ж"'),
+    ("Sunny-Hарbor7", 'may not contain "а"'),
+    ("Sunny-Harbor7 ", 'may not contain "space"'),
+    ("Sunny-Harbor7<", 'may not contain "<"'),
+    ("aaa123123123Q", "repeat a group of characters"),
+    ("Sunny-Haaarbor7", "repeat a group of characters"),
+    ("Sunny-Harbor7xyxyxy", "repeat a group of characters"),
+    ("Sunny-Harbor7-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "maximum length"),
+]
+
+
+@pytest.mark.parametrize(("password", "message"), PASSWORD_RULES)
+def test_each_password_rule_has_its_own_message(tenant, password, message):
+    page = tenant.browser().register(_email(), password)
+    assert isinstance(page, Page), "sign-up should have been refused"
+    assert message in page.field_error("password") or message in page.text, page.text[:600]
+
+
+def test_password_equal_to_email_is_refused(tenant):
+    email = _email()
+    page = tenant.browser().register(email, email.capitalize())
+    assert isinstance(page, Page)
+    assert "email" in page.field_error("password").lower()
+
+
+@pytest.mark.parametrize(("email", "message"), [
+    ("first+tag@example.test", 'may not contain the "+"'),
+    ("not-an-email", "Invalid email"),
+    ("a" * 65 + "@example.test", "Invalid email"),
+])
+def test_email_rules_are_refused_with_a_message(tenant, email, message):
+    page = tenant.browser().register(email, GOOD_PASSWORD)
+    assert isinstance(page, Page)
+    assert message.lower() in page.field_error("email").lower(), page.text[:600]
+
+
+def test_terms_must_be_accepted(tenant):
+    page = tenant.browser().register(_email(), GOOD_PASSWORD, terms=False)
+    assert isinstance(page, Page)
+    assert "terms" in page.text.lower()
+
+
+def test_valid_sign_up_is_accepted_and_asks_to_verify_email(tenant, admin):
+    email = _email()
+    page = tenant.browser().register(email, GOOD_PASSWORD)
+    assert isinstance(page, Page)
+    assert "verify your email" in page.text.lower(), page.text[:600]
+    admin.change_current_realm(tenant.realm)
+    [user] = admin.get_users({"email": email, "exact": True})
+    assert user["emailVerified"] is False
+    assert "terms_and_conditions" in user.get("attributes", {})
+
+
+def _long_email() -> str:
+    """A 320-character address: 64-character local part, 255-character domain of 63-char labels."""
+    local = ("x" + uuid.uuid4().hex * 2)[:64]
+    domain = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 63])
+    email = f"{local}@{domain}"
+    assert len(email) == 320
+    return email
+
+
+def test_321_character_email_is_refused(tenant):
+    email = "y" + _long_email()
+    page = tenant.browser().register(email, GOOD_PASSWORD)
+    assert isinstance(page, Page)
+    assert page.field_error("email"), page.text[:600]
+
+
+def test_320_character_email_works_end_to_end(tenant, stack, admin):
+    email = _long_email()
+    browser = tenant.browser()
+    page = browser.register(email, GOOD_PASSWORD)
+    assert "verify your email" in page.text.lower(), page.text[:600]
+
+    admin.change_current_realm(tenant.realm)
+    [user] = admin.get_users({"email": email, "exact": True})
+    assert user["email"] == email and user["username"] == email
+
+    [message] = stack.inbox.wait_for(email)
+    code = browser.follow(first_link(message, "action-token"))
+    assert isinstance(code, str), "following the link should finish the sign-in"
+    claims = verify_id_token(browser, exchange_code(browser, code)["id_token"])
+    assert claims["email"] == email and claims["email_verified"] is True
+
+    again = tenant.browser()
+    assert isinstance(again.login(email, GOOD_PASSWORD), str), "the long address signs in"
