@@ -25,7 +25,7 @@ from provisioner.settings import Settings
 app = typer.Typer(help="Sign-up and identity platform on Keycloak: local stack and tenants as code.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable)
 
 

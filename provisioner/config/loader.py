@@ -168,10 +168,12 @@ def load_tenants(config_dir: Path, env: Mapping[str, str] | None = None) -> list
             problems.extend(_problems(exc, sources, shown))
             continue
         if tenant.realm in seen:
-            problems.append(f"{shown[path]}: realm: {tenant.realm!r} is already defined in {seen[tenant.realm]}")
+            line = source.lines.get(("realm",), 1)
+            problems.append(f"{shown[path]}:{line}: realm: {tenant.realm!r} is already defined in {seen[tenant.realm]}")
             continue
         seen[tenant.realm] = shown[path]
         tenants.append(tenant)
     if problems:
-        raise ConfigError(problems)
+        # A mistake in defaults.yaml shows up once per tenant; report it once.
+        raise ConfigError(list(dict.fromkeys(problems)))
     return tenants

@@ -78,13 +78,13 @@ def up(settings: Settings, console: Console) -> bool:
         console.print("The stack is already running; nothing was restarted.")
         return False
     down(settings, Console(quiet=True))  # clears a half-dead stack from an earlier crash
-    installation = install(settings, console)
     processes.require_free_ports({
         "Keycloak HTTP": (settings.keycloak_port, "IDP_KEYCLOAK_PORT"),
         "Keycloak management": (settings.management_port, "IDP_MANAGEMENT_PORT"),
         "service HTTP": (settings.service_port, "IDP_SERVICE_PORT"),
         "dev SMTP": (settings.smtp_port, "IDP_SMTP_PORT"),
     })
+    installation = install(settings, console)
     admin = admin_credentials(state)
     service_log = state.logs / "service.log"
     service_pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], _service_env(settings, state),

@@ -17,7 +17,7 @@ PASSWORD = "Sunny-Harbor7"
 def test_totp_set_up_with_an_authenticator_is_required_at_next_sign_in(make_tenant, admin):
     # Two quick wrong codes below would trip Keycloak's quick-login lockout, which is not under test here.
     tenant = make_tenant("console", brute_force={"quick_login_check_ms": 0})
-    user_id, email = create_user(admin, tenant.realm, requiredActions=["CONFIGURE_TOTP"])
+    _, email = create_user(admin, tenant.realm, requiredActions=["CONFIGURE_TOTP"])
     browser = tenant.browser()
     setup = browser.login(email, PASSWORD)
     assert isinstance(setup, Page) and setup.soup.find("input", attrs={"name": "totp"}), setup.text[:400]

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import requests
-from requests.cookies import RequestsCookieJar
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from bs4 import BeautifulSoup
-
+from requests.cookies import RequestsCookieJar
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -117,8 +116,8 @@ class Browser:
     def register(self, email: str, password: str, *, terms: bool = True, confirm: str | None = None,
                  first: str = "Test", last: str = "User") -> Page | str:
         page = self.open_registration()
-        values = {"email": email, "password": password, "password-confirm": confirm if confirm is not None else password,
-                  "firstName": first, "lastName": last}
+        values = {"email": email, "password": password, "firstName": first, "lastName": last,
+                  "password-confirm": confirm if confirm is not None else password}
         if terms:
             values["termsAccepted"] = "on"
         return self.submit(page, values)

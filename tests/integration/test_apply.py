@@ -1,0 +1,137 @@
+"""`idp apply/plan` against the real Keycloak: creates each realm, a second apply sends no write,
+plan shows a changed setting, prune lists then deletes what left the YAML."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.integration.conftest import ROOT, write_tenant_config
+from tests.support.counting_proxy import CountingProxy
+
+IDP = str(Path(ROOT / ".venv" / "bin" / "idp")) if (ROOT / ".venv" / "bin" / "idp").exists() else "idp"
+
+
+def idp(stack, *args: str, config_dir: Path | None = None, url: str | None = None) -> subprocess.CompletedProcess:
+    extra = {}
+    if config_dir:
+        extra["IDP_CONFIG_DIR"] = str(config_dir)
+    if url:  # talk to Keycloak through another address (the counting proxy)
+        extra |= {"IDP_KEYCLOAK_URL": url, "IDP_ADMIN_USER": stack.admin_user,
+                  "IDP_ADMIN_PASSWORD": stack.admin_password, "IDP_SMTP_HOST": "127.0.0.1",
+                  "IDP_SMTP_PORT": str(stack.settings.smtp_port)}
+    return subprocess.run([IDP, *args], env=stack.env(**extra), capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def shipped(stack, admin):
+    """The shipped idp-config/ applied once through the CLI."""
+    result = idp(stack, "apply")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_apply_creates_each_shipped_realm_with_its_settings(shipped, admin):
+    for name in ("paas", "cloud", "console"):
+        assert f"+ {name}: realm created" in shipped.stdout
+        realm = admin.get_realm(name)
+        assert realm["registrationAllowed"] and realm["verifyEmail"] and realm["loginWithEmailAllowed"]
+        assert realm["duplicateEmailsAllowed"] is False and realm["bruteForceProtected"] is True
+        assert realm["otpPolicyType"] == "totp" and realm["otpPolicyDigits"] == 6 and realm["otpPolicyPeriod"] == 30
+        assert realm["supportedLocales"] == ["en", "ru"] or sorted(realm["supportedLocales"]) == ["en", "ru"]
+        assert "idp-no-repeating-groups(2)" in realm["passwordPolicy"] and realm["eventsEnabled"] is True
+        assert realm["smtpServer"]["host"] == "127.0.0.1"
+    assert admin.get_realm("console")["failureFactor"] == 3
+
+
+def test_service_account_holds_only_the_roles_it_needs(shipped, admin):
+    admin.change_current_realm("cloud")
+    client = admin.get_client_id("idp-service")
+    user = admin.get_client_service_account_user(client)
+    management = admin.get_client_id("realm-management")
+    roles = {r["name"] for r in admin.get_client_roles_of_user(user["id"], management)}
+    assert roles == {"view-users", "query-users", "manage-users", "view-events"}
+
+
+def test_second_apply_sends_no_write_request(shipped, stack, admin):
+    admin.change_current_realm("cloud")
+    events_before = len(admin.get_admin_events({"max": 1000}))
+    with CountingProxy(stack.keycloak_url) as proxy:
+        result = idp(stack, "apply", url=proxy.url)
+    assert result.returncode == 0, result.stderr
+    assert "No changes. Keycloak matches the YAML." in result.stdout
+    assert proxy.writes == [], proxy.writes
+    assert sum(proxy.requests.values()) > 10, "the proxy saw the reads"
+    admin.change_current_realm("cloud")
+    assert len(admin.get_admin_events({"max": 1000})) == events_before
+
+
+def test_plan_shows_a_changed_setting_and_apply_makes_it_so(stack, admin, tmp_path):
+    realm = f"t-plan-{uuid.uuid4().hex[:8]}"
+    config = write_tenant_config(tmp_path, realm, "cloud")
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+    tenant_file = config / "tenants" / f"{realm}.yaml"
+    data = yaml.safe_load(tenant_file.read_text())
+    data["brute_force"] = {"failures_before_lockout": 7}
+    data["email"]["verification_link_lifetime"] = "48h"
+    tenant_file.write_text(yaml.safe_dump(data))
+
+    plan = idp(stack, "plan", config_dir=config)
+    assert plan.returncode == 0, plan.stderr
+    assert f"~ {realm}: realm update" in plan.stdout
+    assert "failureFactor: '5' -> '7'" in plan.stdout or "failureFactor: 5 -> 7" in plan.stdout
+    assert "Plan: 1 to update." in plan.stdout
+    assert admin.get_realm(realm)["failureFactor"] == 5, "plan writes nothing"
+
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+    assert admin.get_realm(realm)["failureFactor"] == 7
+    assert admin.get_realm(realm)["attributes"]["actionTokenGeneratedByUserLifespan.verify-email"] == "172800"
+    assert "No changes" in idp(stack, "plan", config_dir=config).stdout
+    admin.delete_realm(realm)
+
+
+def test_prune_is_explicit_and_listed_in_the_plan_first(stack, admin, tmp_path):
+    keep, drop = f"t-keep-{uuid.uuid4().hex[:6]}", f"t-drop-{uuid.uuid4().hex[:6]}"
+    config = write_tenant_config(tmp_path, keep, "console")
+    write_tenant_config(tmp_path, drop, "console")
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+    tenant_file = config / "tenants" / f"{keep}.yaml"
+    data = yaml.safe_load(tenant_file.read_text())
+    data["clients"].append({"client_id": "extra-app", "redirect_uris": ["http://127.0.0.1:3999/cb"]})
+    tenant_file.write_text(yaml.safe_dump(data))
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+
+    (config / "tenants" / f"{drop}.yaml").unlink()
+    data["clients"].pop()
+    tenant_file.write_text(yaml.safe_dump(data))
+    without = idp(stack, "apply", config_dir=config)
+    assert "gone from YAML" in without.stdout or "no longer in YAML" in without.stdout
+    assert drop in {r["realm"] for r in admin.get_realms()}, "nothing is deleted without --prune"
+
+    plan = idp(stack, "plan", "--prune", config_dir=config)
+    assert f"- {drop}: realm delete" in plan.stdout and f"- {keep}: clients/extra-app delete" in plan.stdout
+    assert drop in {r["realm"] for r in admin.get_realms()}
+    pruned = idp(stack, "apply", "--prune", config_dir=config)
+    assert pruned.returncode == 0, pruned.stderr
+    assert drop not in {r["realm"] for r in admin.get_realms()}
+    admin.change_current_realm(keep)
+    assert admin.get_client_id("extra-app") is None
+    assert admin.get_client_id("control-panel") is not None, "a realm's other clients stay"
+    admin.delete_realm(keep)
+
+
+def test_apply_never_touches_realms_it_did_not_create(stack, admin, tmp_path):
+    foreign = f"t-foreign-{uuid.uuid4().hex[:6]}"
+    admin.create_realm({"realm": foreign, "enabled": True})
+    config = write_tenant_config(tmp_path, f"t-own-{uuid.uuid4().hex[:6]}", "paas")
+    result = idp(stack, "apply", "--prune", config_dir=config)
+    assert result.returncode == 0 and foreign not in result.stdout
+    assert foreign in {r["realm"] for r in admin.get_realms()}
+    admin.delete_realm(foreign)
+    shutil.rmtree(config)

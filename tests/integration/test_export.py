@@ -1,0 +1,42 @@
+"""`idp export`: deterministic, secret-free JSON that Keycloak imports again."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+
+from tests.integration.test_apply import IDP
+
+
+def test_export_is_byte_identical_twice_has_no_secrets_and_imports(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    exports = tmp_path / "exports"
+    def export() -> bytes:
+        result = idp_export(stack, tenant, exports)
+        assert result.returncode == 0, result.stderr
+        return (exports / f"{tenant.realm}.json").read_bytes()
+
+    one, two = export(), export()
+    assert one == two, "a second export without changes is byte-identical"
+    text = one.decode()
+    assert "**********" not in text and '"secret"' not in text
+    assert '"id"' not in text and "createdTimestamp" not in text and "privateKey" not in text
+    data = json.loads(text)
+    assert data["passwordPolicy"].startswith("length(8)")
+    assert {c["clientId"] for c in data["clients"]} >= {tenant.client.client_id, "idp-service"}
+
+    copy = f"t-import-{uuid.uuid4().hex[:6]}"
+    admin.create_realm({**data, "realm": copy})
+    imported = admin.get_realm(copy)
+    assert imported["passwordPolicy"] == admin.get_realm(tenant.realm)["passwordPolicy"]
+    admin.change_current_realm(copy)
+    assert admin.get_client_id(tenant.client.client_id) is not None
+    assert admin.get_client_id("idp-service") is not None
+    admin.delete_realm(copy)
+
+
+def idp_export(stack, tenant, exports) -> subprocess.CompletedProcess:
+    env = stack.env(IDP_CONFIG_DIR=str(tenant.config_dir), IDP_EXPORTS_DIR=str(exports))
+    return subprocess.run([IDP, "export", "--realm", tenant.realm], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)

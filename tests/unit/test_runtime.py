@@ -1,0 +1,75 @@
+"""The runtime's failure messages and safety properties, without starting servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+
+from provisioner.errors import IdpError, RuntimeFailure
+from provisioner.runtime import distribution
+from provisioner.runtime.java import find_java
+from provisioner.runtime.processes import require_free_ports
+from provisioner.runtime.state import StateDir, admin_credentials
+from provisioner.settings import Settings
+
+
+def _fake_jdk(root: Path, version: str) -> Path:
+    (root / "bin").mkdir(parents=True)
+    (root / "bin" / "java").write_text("#!/bin/sh\n")
+    (root / "release").write_text(f'JAVA_VERSION="{version}"\n')
+    return root
+
+
+def test_too_old_java_home_is_one_clear_sentence(tmp_path):
+    with pytest.raises(RuntimeFailure) as caught:
+        find_java(_fake_jdk(tmp_path / "jdk11", "11.0.2"))
+    assert "is Java 11; Keycloak needs Java 17 or newer" in caught.value.message
+    assert "JAVA_HOME" in caught.value.hint
+
+
+def test_java_home_that_is_not_a_jdk_is_named(tmp_path):
+    with pytest.raises(RuntimeFailure, match="is not a JDK"):
+        find_java(tmp_path)
+
+
+def test_newest_installed_jdk_is_picked_without_java_home():
+    home, major = find_java(None)
+    assert major >= 17 and (home / "bin" / "java").exists()
+
+
+def test_taken_port_names_the_port_and_how_to_move_it():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        with pytest.raises(RuntimeFailure) as caught:
+            require_free_ports({"Keycloak HTTP": (port, "IDP_KEYCLOAK_PORT")})
+    assert f"Keycloak HTTP port {port} (set IDP_KEYCLOAK_PORT to move it)" in caught.value.message
+
+
+def test_admin_password_is_generated_once_and_kept_owner_only(tmp_path):
+    state = StateDir(tmp_path / "state")
+    first = admin_credentials(state)
+    assert len(first.password) >= 24
+    assert stat.S_IMODE(os.stat(state.admin_file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(state.root).st_mode) == 0o700
+    assert admin_credentials(state) == first
+
+
+def test_corrupt_cached_archive_is_refused_and_deleted(tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    bogus = downloads / f"keycloak-quarkus-dist-{distribution.KEYCLOAK_VERSION}.zip"
+    bogus.write_bytes(b"not keycloak")
+    with pytest.raises(RuntimeFailure, match="SHA-512"):
+        distribution.ensure_archive(tmp_path)
+    assert not bogus.exists()
+
+
+def test_bad_port_setting_is_explained():
+    with pytest.raises(IdpError, match="IDP_KEYCLOAK_PORT='eighty' is not a TCP port"):
+        Settings.from_env({"IDP_KEYCLOAK_PORT": "eighty"})

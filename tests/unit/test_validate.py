@@ -1,0 +1,91 @@
+"""`idp validate` names the file, the line, the key path and what is wrong; never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def validate(config_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "provisioner.cli_main", "validate"], capture_output=True, text=True,
+                          env={**os.environ, "IDP_CONFIG_DIR": str(config_dir), "IDP_HOME": str(ROOT), **env},
+                          timeout=60, check=False)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    target = tmp_path / "idp-config"
+    shutil.copytree(ROOT / "idp-config", target)
+    return target
+
+
+def test_shipped_config_is_valid(config):
+    result = validate(config)
+    assert result.returncode == 0, result.stderr
+    assert "3 tenant(s) valid: cloud, console, paas" in result.stdout
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("tenants/cloud.yaml", "  verification_link_lifetime: 72h", "  verification_lifetime: 72h",
+     "idp-config/tenants/cloud.yaml:7: email.verification_lifetime: unknown key"),
+    ("tenants/cloud.yaml", "      code_length: 4", "      code_length: 12",
+     "idp-config/tenants/cloud.yaml:24: onboarding.steps[0].code_length: Input should be less than or equal to 8"),
+    ("tenants/paas.yaml", "      - http://127.0.0.1:3000/auth/callback", "      - http://127.0.0.1:3000/*",
+     "idp-config/tenants/paas.yaml:11: clients[0].redirect_uris[0]: wildcards are not allowed"),
+    ("defaults.yaml", "  min_length: 8", "  min_length: 6",
+     "idp-config/defaults.yaml:20: password_policy.min_length: Input should be greater than or equal to 8"),
+    ("tenants/console.yaml", "  idle: 1h", "  idle: soon",
+     "idp-config/tenants/console.yaml:9: sessions.idle: 'soon' is not a duration"),
+    ("tenants/console.yaml", "realm: console", "realm: Console_1",
+     "idp-config/tenants/console.yaml:4: realm: String should match pattern"),
+    ("tenants/cloud.yaml", "    - kind: card", "    - kind: cheque",
+     "idp-config/tenants/cloud.yaml:27: onboarding.steps[1]: Input tag 'cheque' found using 'kind' does not match"),
+])
+def test_broken_yaml_names_file_line_key_and_reason(config, file, old, new, expected):
+    path = config / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    result = validate(config)
+    assert result.returncode == 2
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_yaml_syntax_error_gives_file_and_line(config):
+    path = config / "tenants" / "paas.yaml"
+    path.write_text(path.read_text().replace("display_name: Hosted PaaS", "display_name: [Hosted PaaS"))
+    result = validate(config)
+    assert result.returncode == 2 and "idp-config/tenants/paas.yaml:" in result.stderr
+    assert "not valid YAML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_environment_variable_is_named(config):
+    path = config / "defaults.yaml"
+    path.write_text(path.read_text().replace("from_address: no-reply@idp.localhost",
+                                             "from_address: ${env:IDP_TEST_UNSET_SENDER}"))
+    result = validate(config)
+    assert result.returncode == 2
+    assert "smtp.from_address: environment variable IDP_TEST_UNSET_SENDER is not set" in result.stderr
+
+
+def test_two_files_for_one_realm_are_refused(config):
+    shutil.copy(config / "tenants" / "paas.yaml", config / "tenants" / "paas-copy.yaml")
+    result = validate(config)
+    assert result.returncode == 2
+    assert "tenants/paas.yaml:3: realm: 'paas' is already defined in idp-config/tenants/paas-copy.yaml" in result.stderr
+
+
+def test_every_problem_is_reported_at_once(config):
+    for name in ("paas", "cloud"):
+        path = config / "tenants" / f"{name}.yaml"
+        path.write_text(path.read_text() + "\nsurprise: 1\n")
+    result = validate(config)
+    assert result.stderr.count("surprise: unknown key") == 2
