@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+# The one pinned Keycloak version lives in provisioner/runtime/distribution.py.
+KC_VERSION := $(shell sed -n 's/^KEYCLOAK_VERSION = "\(.*\)"/\1/p' provisioner/runtime/distribution.py)
 
 .PHONY: run test stop lint bootstrap clean-state
 
@@ -28,8 +30,7 @@ stop: bootstrap
 TEST_STATE := $(CURDIR)/.idp-test
 test: bootstrap
 	IDP_STATE_DIR=$(TEST_STATE) $(BIN)/idp install
-	cd extensions && mvn -B -q -Dkeycloak.home=$(TEST_STATE)/keycloak-$$($(BIN)/python -c \
-	  'from provisioner.runtime.distribution import KEYCLOAK_VERSION as v; print(v)') test
+	cd extensions && mvn -B -q -Dkeycloak.version=$(KC_VERSION) -Dkeycloak.home=$(TEST_STATE)/keycloak-$(KC_VERSION) test
 	$(BIN)/ruff check provisioner webhooks tests
 	IDP_TEST_STATE_DIR=$(TEST_STATE) $(BIN)/pytest
 

@@ -51,6 +51,16 @@ def test_each_password_rule_has_its_own_message(tenant, password, message):
     assert message in page.field_error("password") or message in page.text, page.text[:600]
 
 
+@pytest.mark.parametrize(("password", "message"), [
+    ("sunny-harbor7", "заглавную латинскую букву"),
+    ("Sunny-Haaarbor7", "повторять группу символов"),
+])
+def test_rule_messages_are_translated_to_russian(tenant, password, message):
+    page = tenant.browser().register(_email(), password, locale="ru")
+    assert isinstance(page, Page)
+    assert message in page.field_error("password"), page.text[:600]
+
+
 def test_password_equal_to_email_is_refused(tenant):
     email = _email()
     page = tenant.browser().register(email, email.capitalize())

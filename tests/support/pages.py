@@ -80,8 +80,8 @@ class Browser:
         response = self.session.get(url, params=params or None, timeout=30)
         return Page(response.url, response.status_code, BeautifulSoup(response.text, "html.parser"))
 
-    def open_registration(self) -> Page:
-        return self.open(f"{self.realm_url}/protocol/openid-connect/registrations", **self._auth_params())
+    def open_registration(self, **extra: str) -> Page:
+        return self.open(f"{self.realm_url}/protocol/openid-connect/registrations", **self._auth_params(**extra))
 
     def open_login(self, **extra: str) -> Page:
         return self.open(f"{self.realm_url}/protocol/openid-connect/auth", **self._auth_params(**extra))
@@ -114,8 +114,8 @@ class Browser:
         return self.submit(page, {"username": email, "password": password})
 
     def register(self, email: str, password: str, *, terms: bool = True, confirm: str | None = None,
-                 first: str = "Test", last: str = "User") -> Page | str:
-        page = self.open_registration()
+                 first: str = "Test", last: str = "User", locale: str | None = None) -> Page | str:
+        page = self.open_registration(**({"ui_locales": locale} if locale else {}))
         values = {"email": email, "password": password, "firstName": first, "lastName": last,
                   "password-confirm": confirm if confirm is not None else password}
         if terms:
