@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -127,8 +127,6 @@ def settings_for_running_stack(settings: Settings) -> Settings:
     info = read_stack(StateDir(settings.state_dir))
     if not info:
         return settings
-    from dataclasses import replace
-
     return replace(settings, **{k: info[k] for k in _ports(settings)})
 
 

@@ -1,0 +1,46 @@
+package dev.idp.keycloak.events;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signatures: v1,base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), where the
+ * key is the base64 part of a "whsec_..." secret. Built only from a valid secret, so a sender
+ * without one cannot exist: unsigned delivery is impossible by construction.
+ */
+final class WebhookSigner {
+    private static final String PREFIX = "whsec_";
+    private final byte[] key;
+
+    private WebhookSigner(byte[] key) {
+        this.key = key;
+    }
+
+    /** A signer for a whsec_ secret, or empty when the secret is missing or malformed. */
+    static Optional<WebhookSigner> fromSecret(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            byte[] key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
+            return key.length >= 24 ? Optional.of(new WebhookSigner(key)) : Optional.empty();
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+    }
+
+    String sign(String id, long timestampSeconds, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}
