@@ -10,6 +10,7 @@ from keycloak import KeycloakAdmin
 from provisioner.admin_api import connect
 from provisioner.errors import IdpError
 from provisioner.runtime.stack import require_running
+from provisioner.runtime.state import StateDir, stack_secrets
 from provisioner.settings import Settings
 
 
@@ -33,7 +34,9 @@ def open_target(settings: Settings) -> Target:
                            "Set both, or unset IDP_KEYCLOAK_URL to use the local stack.")
         return Target(url, connect(url, user, password), env)
     local, creds = require_running(settings)
-    # The local realms send mail to the dev sink of this very stack.
+    # The local realms send mail to the dev sink of this very stack, and their service client
+    # uses the secret the stack generated for the service.
     env.setdefault("IDP_SMTP_HOST", "127.0.0.1")
     env["IDP_SMTP_PORT"] = str(local.smtp_port)
+    env["IDP_SERVICE_CLIENT_SECRET"] = stack_secrets(StateDir(settings.state_dir)).service_client_secret
     return Target(local.keycloak_url, connect(local.keycloak_url, creds.username, creds.password), env)

@@ -10,6 +10,7 @@ from waitress import serve
 from webhooks import create_app
 from webhooks.config import ConfigProblem, ServiceConfig
 from webhooks.devinbox.smtp_sink import start_smtp_sink
+from webhooks.events.reconciler import ReconcilerThread
 
 
 def main(argv: list[str]) -> int:
@@ -25,9 +26,12 @@ def main(argv: list[str]) -> int:
         return 2
     app = create_app(config)
     sink = start_smtp_sink(app.extensions["dev_inbox"], config.smtp_port) if config.dev_inbox else None
+    reconciler = ReconcilerThread(app.extensions["reconciler"], config.reconcile_interval)
+    reconciler.start()
     try:
         serve(app, host="127.0.0.1", port=config.port, threads=8, ident="idp-service")
     finally:
+        reconciler.stop()
         if sink is not None:
             sink.stop()
     return 0

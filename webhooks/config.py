@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class ConfigProblem(ValueError):
@@ -29,6 +29,13 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw in {"1", "true", "yes"}
 
 
+def _webhook_secret(env: Mapping[str, str]) -> str:
+    secret = env.get("IDP_WEBHOOK_SECRET", "")
+    if secret and not secret.startswith("whsec_"):
+        raise ConfigProblem("IDP_WEBHOOK_SECRET must be a Standard Webhooks secret starting with 'whsec_'.")
+    return secret
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """Everything the service reads from its environment."""
@@ -37,6 +44,14 @@ class ServiceConfig:
     port: int
     smtp_port: int
     dev_inbox: bool
+    public_url: str = "http://127.0.0.1:5080"
+    keycloak_url: str = "http://127.0.0.1:8080"
+    service_client_id: str = "idp-service"
+    service_client_secret: str = field(default="", repr=False)
+    webhook_secret: str = field(default="", repr=False)
+    onboarding_secret: str = field(default="", repr=False)
+    realms: tuple[str, ...] = ()
+    reconcile_interval: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServiceConfig:
@@ -47,4 +62,12 @@ class ServiceConfig:
             port=_int(env, "IDP_SERVICE_PORT", 5080),
             smtp_port=_int(env, "IDP_SMTP_PORT", 2525),
             dev_inbox=_flag(env, "IDP_SERVICE_DEV_INBOX", True),
+            public_url=env.get("IDP_SERVICE_PUBLIC_URL", "http://127.0.0.1:5080").rstrip("/"),
+            keycloak_url=env.get("IDP_KEYCLOAK_URL", "http://127.0.0.1:8080").rstrip("/"),
+            service_client_id=env.get("IDP_SERVICE_CLIENT_ID", "idp-service"),
+            service_client_secret=env.get("IDP_SERVICE_CLIENT_SECRET", ""),
+            webhook_secret=_webhook_secret(env),
+            onboarding_secret=env.get("IDP_ONBOARDING_SECRET", ""),
+            realms=tuple(r for r in env.get("IDP_SERVICE_REALMS", "").split(",") if r),
+            reconcile_interval=_int(env, "IDP_SERVICE_RECONCILE_INTERVAL", 30),
         )

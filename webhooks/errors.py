@@ -5,9 +5,15 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from webhooks.domain_errors import DomainError
+
 
 def register_error_handlers(app: Flask) -> None:
     """JSON errors for every HTTP error; never a stack trace to the client."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return jsonify({"error": exc.code, "message": exc.message}), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

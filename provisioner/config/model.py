@@ -153,6 +153,8 @@ class ServiceClient(Strict):
     """The service's confidential client; its service account gets exactly these roles."""
 
     client_id: str = Field("idp-service", pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    # Empty: Keycloak generates one. Set it from ${env:...} so the service can use it.
+    secret: str | None = Field(None, repr=False)
     roles: list[Literal[SERVICE_ROLES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: ["view-users", "query-users", "manage-users", "view-events"])
 

@@ -26,7 +26,8 @@ def app_client(client: AppClient) -> dict:
 
 def service_client(client: ServiceClient) -> dict:
     """Representation of the service's confidential client: client credentials only."""
-    return {
+    secret = {"secret": client.secret} if client.secret else {}
+    return secret | {
         "clientId": client.client_id, "name": "Identity platform service", "enabled": True,
         "protocol": "openid-connect", "publicClient": False, "clientAuthenticatorType": "client-secret",
         "serviceAccountsEnabled": True, "standardFlowEnabled": False, "implicitFlowEnabled": False,
@@ -47,7 +48,9 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
     changes = []
-    details = field_diffs(have, want)
+    details = field_diffs(have, {k: v for k, v in want.items() if k != "secret"})
+    if want.get("secret") and have.get("secret") != want["secret"]:
+        details.append("secret: (rotated; value not shown)")
     if details:
         def update() -> None:
             admin.change_current_realm(realm)

@@ -10,6 +10,10 @@ from provisioner.changes import Change, field_diffs
 from provisioner.config.model import PasswordPolicy, Tenant
 
 MANAGED_ATTRIBUTE = "idp.managed"
+# The tenant's onboarding section as JSON: read by the service (steps, policies) and by the
+# onboarding required action (enforce mode), so both follow the one validated YAML.
+ONBOARDING_ATTRIBUTE = "idp.onboarding"
+WEBHOOK_LISTENER = "idp-webhook"
 RESOURCE = "realm"
 
 
@@ -81,8 +85,10 @@ def desired(tenant: Tenant) -> dict:
         "eventsExpiration": tenant.events.expiration,
         "adminEventsEnabled": tenant.events.admin_events,
         "adminEventsDetailsEnabled": tenant.events.admin_event_details,
+        "eventsListeners": ["jboss-logging", WEBHOOK_LISTENER],
         "attributes": {
             MANAGED_ATTRIBUTE: "true",
+            ONBOARDING_ATTRIBUTE: tenant.onboarding.model_dump_json(),
             # Keycloak's per-action override; the realm-wide default (5 minutes) stays for others.
             "actionTokenGeneratedByUserLifespan.verify-email": str(tenant.email.verification_link_lifetime),
         },

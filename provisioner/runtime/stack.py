@@ -9,10 +9,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from provisioner.errors import RuntimeFailure
+from provisioner.config.loader import load_tenants
+from provisioner.errors import IdpError, RuntimeFailure
 from provisioner.runtime import build, distribution, processes
 from provisioner.runtime.java import find_java
-from provisioner.runtime.state import AdminCredentials, StateDir, admin_credentials, read_stack, write_stack
+from provisioner.runtime.state import (
+    AdminCredentials,
+    StateDir,
+    admin_credentials,
+    read_stack,
+    stack_secrets,
+    write_stack,
+)
 from provisioner.settings import Settings
 
 KEYCLOAK_START_TIMEOUT = 300
@@ -53,14 +61,43 @@ def _keycloak_command(settings: Settings, home: Path, state: StateDir) -> list[s
     ]
 
 
-def _service_env(settings: Settings, state: StateDir) -> dict[str, str]:
+def service_env(settings: Settings, state: StateDir) -> dict[str, str]:
+    """Environment of the service process: ports, database, Keycloak and the shared secrets."""
+    shared = stack_secrets(state)
     return {
         **os.environ,
         "IDP_SERVICE_PORT": str(settings.service_port),
         "IDP_SMTP_PORT": str(settings.smtp_port),
         "IDP_SERVICE_DATABASE_URL": os.environ.get("IDP_SERVICE_DATABASE_URL")
         or f"sqlite:///{state.data / 'service.db'}",
+        "IDP_SERVICE_PUBLIC_URL": settings.service_url,
+        "IDP_KEYCLOAK_URL": settings.keycloak_url,
+        "IDP_SERVICE_CLIENT_SECRET": shared.service_client_secret,
+        "IDP_WEBHOOK_SECRET": shared.webhook_secret,
+        "IDP_ONBOARDING_SECRET": shared.onboarding_secret,
+        "IDP_SERVICE_REALMS": ",".join(_tenant_realms(settings)),
     }
+
+
+def _tenant_realms(settings: Settings) -> list[str]:
+    """Realm names from idp-config/ for the service's reconciler; none if the YAML is broken
+    (`idp up` reports that itself when it applies)."""
+    try:
+        return [t.realm for t in load_tenants(settings.config_dir)]
+    except IdpError:
+        return []
+
+
+def keycloak_env(settings: Settings, state: StateDir, installation: Installation) -> dict[str, str]:
+    """Environment of Keycloak: JDK, bootstrap admin, where and how to send webhooks."""
+    admin = admin_credentials(state)
+    shared = stack_secrets(state)
+    return {**os.environ, "JAVA_HOME": str(installation.java_home),
+            "KC_BOOTSTRAP_ADMIN_USERNAME": admin.username, "KC_BOOTSTRAP_ADMIN_PASSWORD": admin.password,
+            "IDP_WEBHOOK_URL": f"{settings.service_url}/events/keycloak",
+            "IDP_WEBHOOK_SECRET": shared.webhook_secret,
+            "IDP_ONBOARDING_SECRET": shared.onboarding_secret,
+            "IDP_ONBOARDING_URL": f"{settings.service_url}/onboarding/start"}
 
 
 def running(settings: Settings) -> dict | None:
@@ -85,17 +122,10 @@ def up(settings: Settings, console: Console) -> bool:
         "dev SMTP": (settings.smtp_port, "IDP_SMTP_PORT"),
     })
     installation = install(settings, console)
-    admin = admin_credentials(state)
-    service_log = state.logs / "service.log"
-    service_pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], _service_env(settings, state),
-                                  service_log, settings.home)
-    info = {"service_pid": service_pid, "keycloak_pid": None, **_ports(settings)}
+    info = {"keycloak_pid": None, **_ports(settings)}
+    info["service_pid"] = start_service(settings, console)
     write_stack(state, info)
-    with console.status("Starting the service and its dev mail sink"):
-        processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), service_pid,
-                             "The service", service_log, SERVICE_START_TIMEOUT)
-    env = {**os.environ, "JAVA_HOME": str(installation.java_home),
-           "KC_BOOTSTRAP_ADMIN_USERNAME": admin.username, "KC_BOOTSTRAP_ADMIN_PASSWORD": admin.password}
+    env = keycloak_env(settings, state, installation)
     kc_log = state.logs / "keycloak.out"
     keycloak_pid = processes.spawn(_keycloak_command(settings, installation.keycloak_home, state), env, kc_log,
                                    installation.keycloak_home)
@@ -105,6 +135,33 @@ def up(settings: Settings, console: Console) -> bool:
         processes.wait_until(lambda: processes.http_ok(f"{settings.management_url}/health/ready"), keycloak_pid,
                              "Keycloak", kc_log, KEYCLOAK_START_TIMEOUT)
     return True
+
+
+def start_service(settings: Settings, console: Console) -> int:
+    """Start the service (and its dev SMTP sink) and wait until /healthz answers; returns its pid."""
+    state = StateDir(settings.state_dir)
+    log = state.logs / "service.log"
+    pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], service_env(settings, state), log,
+                          settings.home)
+    with console.status("Starting the service and its dev mail sink"):
+        processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), pid, "The service", log,
+                             SERVICE_START_TIMEOUT)
+    return pid
+
+
+def stop_service(settings: Settings) -> bool:
+    """Stop only the service (Keycloak keeps running); True if it was running."""
+    info = read_stack(StateDir(settings.state_dir)) or {}
+    return processes.stop(info.get("service_pid"))
+
+
+def restart_service(settings: Settings, console: Console) -> None:
+    """Stop and start only the service (Keycloak keeps running)."""
+    state = StateDir(settings.state_dir)
+    stop_service(settings)
+    info = read_stack(state) or {}
+    info["service_pid"] = start_service(settings, console)
+    write_stack(state, info)
 
 
 def _ports(settings: Settings) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -57,10 +58,36 @@ def admin_credentials(state: StateDir) -> AdminCredentials:
         return AdminCredentials(saved["username"], saved["password"])
     state.ensure()
     creds = AdminCredentials("admin", secrets.token_urlsafe(24))
-    fd = os.open(state.admin_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump({"username": creds.username, "password": creds.password}, out)
+    _write_private(state.admin_file, {"username": creds.username, "password": creds.password})
     return creds
+
+
+@dataclass(frozen=True)
+class StackSecrets:
+    """Secrets shared by Keycloak and the service in the local stack; generated, never committed."""
+
+    webhook_secret: str  # Standard Webhooks "whsec_" secret: Keycloak signs, the service verifies
+    onboarding_secret: str  # HMAC key for the onboarding hand-over tokens, both directions
+    service_client_secret: str  # the idp-service client's secret in every local realm
+
+
+def _write_private(path: Path, data: dict) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out)
+
+
+def stack_secrets(state: StateDir) -> StackSecrets:
+    """Read the stack's shared secrets, generating them (mode 0600) on first use."""
+    path = state.root / "secrets.json"
+    if not path.exists():
+        state.ensure()
+        _write_private(path, {
+            "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "onboarding_secret": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "service_client_secret": secrets.token_urlsafe(32),
+        })
+    return StackSecrets(**json.loads(path.read_text()))
 
 
 def read_stack(state: StateDir) -> dict | None:

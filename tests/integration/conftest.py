@@ -20,7 +20,7 @@ from provisioner.admin_api import connect
 from provisioner.config.loader import load_tenants
 from provisioner.config.model import Tenant
 from provisioner.runtime import stack as runtime
-from provisioner.runtime.state import StateDir, admin_credentials
+from provisioner.runtime.state import StackSecrets, StateDir, admin_credentials, stack_secrets
 from provisioner.settings import Settings
 from tests.support.inbox import DevInbox
 from tests.support.pages import Browser
@@ -50,6 +50,10 @@ class Stack:
     def inbox(self) -> DevInbox:
         return DevInbox(self.settings.service_url)
 
+    @property
+    def secrets(self) -> StackSecrets:
+        return stack_secrets(StateDir(self.settings.state_dir))
+
     def admin(self) -> KeycloakAdmin:
         return connect(self.keycloak_url, self.admin_user, self.admin_password)
 
@@ -70,6 +74,7 @@ def stack() -> Iterator[Stack]:
     for leftover in (state.data, state.run, state.logs):
         shutil.rmtree(leftover, ignore_errors=True)
     state.admin_file.unlink(missing_ok=True)
+    (state.root / "secrets.json").unlink(missing_ok=True)
     runtime.up(settings, Console(quiet=True))
     creds = admin_credentials(state)
     try:
@@ -124,7 +129,8 @@ def apply_tenant(stack: Stack, admin: KeycloakAdmin, root: Path, base: str = "cl
     """Write and apply a tenant named t-<base>-<random> derived from a shipped tenant file."""
     realm = f"t-{base}-{uuid.uuid4().hex[:8]}"
     config_dir = write_tenant_config(root / realm, realm, base, overrides)
-    env = {**os.environ, "IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(stack.settings.smtp_port)}
+    env = {**os.environ, "IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(stack.settings.smtp_port),
+           "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret}
     [tenant] = load_tenants(config_dir, env)
     reconcile.apply(admin, [tenant], Console(quiet=True))
     return ThrowawayTenant(tenant, config_dir, stack.keycloak_url)

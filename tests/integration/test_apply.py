@@ -24,7 +24,8 @@ def idp(stack, *args: str, config_dir: Path | None = None, url: str | None = Non
     if url:  # talk to Keycloak through another address (the counting proxy)
         extra |= {"IDP_KEYCLOAK_URL": url, "IDP_ADMIN_USER": stack.admin_user,
                   "IDP_ADMIN_PASSWORD": stack.admin_password, "IDP_SMTP_HOST": "127.0.0.1",
-                  "IDP_SMTP_PORT": str(stack.settings.smtp_port)}
+                  "IDP_SMTP_PORT": str(stack.settings.smtp_port),
+                  "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret}
     return subprocess.run([IDP, *args], env=stack.env(**extra), capture_output=True, text=True, timeout=300,
                           check=False)
 
@@ -56,7 +57,7 @@ def test_service_account_holds_only_the_roles_it_needs(shipped, admin):
     user = admin.get_client_service_account_user(client)
     management = admin.get_client_id("realm-management")
     roles = {r["name"] for r in admin.get_client_roles_of_user(user["id"], management)}
-    assert roles == {"view-users", "query-users", "manage-users", "view-events"}
+    assert roles == {"view-users", "query-users", "manage-users", "view-events", "view-realm"}
 
 
 def test_second_apply_sends_no_write_request(shipped, stack, admin):

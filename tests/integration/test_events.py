@@ -1,0 +1,83 @@
+"""Keycloak's events reach the service signed; with the service stopped nothing is lost, and
+after it starts again every REGISTER is processed exactly once."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import requests
+from rich.console import Console
+
+from provisioner.runtime import stack as runtime
+from tests.support.pages import Page
+
+
+def _processed(stack, realm: str, type_: str = "REGISTER") -> list[dict]:
+    response = requests.get(f"{stack.settings.service_url}/dev/events", params={"realm": realm, "type": type_},
+                            timeout=10)
+    return response.json()["events"]
+
+
+def _wait_for(check, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.5)
+
+
+def test_register_is_pushed_signed_and_processed(make_tenant, stack):
+    tenant = make_tenant("cloud")
+    email = f"push-{uuid.uuid4().hex[:8]}@example.test"
+    tenant.browser().register(email, "Sunny-Harbor7")
+    [event] = _wait_for(lambda: _processed(stack, tenant.realm))
+    assert event["via"] == "push" and event["userId"]
+
+
+def test_events_missed_while_the_service_was_down_are_processed_once(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    tenant.browser().register(f"first-{uuid.uuid4().hex[:6]}@example.test", "Sunny-Harbor7")
+    _wait_for(lambda: _processed(stack, tenant.realm))  # the service now knows this tenant
+
+    assert runtime.stop_service(stack.settings)
+    emails = [f"down-{i}-{uuid.uuid4().hex[:6]}@example.test" for i in range(3)]
+    for email in emails:
+        started = time.monotonic()
+        page = tenant.browser().register(email, "Sunny-Harbor7")
+        assert isinstance(page, Page), "sign-up works while the service is down"
+        assert time.monotonic() - started < 20, "and is not held up by webhook delivery"
+    admin.change_current_realm(tenant.realm)
+    missed = {admin.get_user_id(email) for email in emails}
+
+    runtime.restart_service(stack.settings, Console(quiet=True))
+    def all_four() -> list[dict] | None:
+        found = _processed(stack, tenant.realm)
+        return found if len(found) >= 4 else None
+
+    events = _wait_for(all_four)
+    by_user = [e["userId"] for e in events if e["userId"] in missed]
+    assert sorted(by_user) == sorted(missed), "each missed REGISTER exactly once, by retry or by pull"
+    assert len(events) == 4
+
+
+def test_events_that_were_never_pushed_are_pulled_exactly_once(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    tenant.browser().register(f"first-{uuid.uuid4().hex[:6]}@example.test", "Sunny-Harbor7")
+    _wait_for(lambda: _processed(stack, tenant.realm))
+
+    # Detach the webhook listener: these sign-ups are stored by Keycloak but never pushed.
+    admin.update_realm(tenant.realm, {"eventsListeners": ["jboss-logging"]})
+    emails = [f"unpushed-{i}-{uuid.uuid4().hex[:6]}@example.test" for i in range(2)]
+    for email in emails:
+        tenant.browser().register(email, "Sunny-Harbor7")
+    admin.update_realm(tenant.realm, {"eventsListeners": ["jboss-logging", "idp-webhook"]})
+    assert len(_processed(stack, tenant.realm)) == 1
+
+    reconcile = f"{stack.settings.service_url}/dev/events/reconcile"
+    assert requests.post(reconcile, timeout=60).json()["processed"] == 2
+    assert requests.post(reconcile, timeout=60).json()["processed"] == 0, "a second pass finds nothing new"
+    events = _processed(stack, tenant.realm)
+    assert len(events) == 3 and sum(e["via"] == "pull" for e in events) == 2

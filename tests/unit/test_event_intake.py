@@ -1,0 +1,90 @@
+"""Webhook intake: only correctly signed, fresh, first-time deliveries are processed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from standardwebhooks import Webhook
+
+from webhooks import create_app
+from webhooks.config import ServiceConfig
+
+SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
+                                    dev_inbox=True, webhook_secret=SECRET))
+
+
+def _event(event_id: str = "e-1", type_: str = "REGISTER") -> dict:
+    return {"id": event_id, "kind": "user", "type": type_, "time": 1700000000000, "realm": "cloud",
+            "userId": "u-1", "details": {"email": "a@example.test"}}
+
+
+def _delivery(event: dict, secret: str = SECRET, when: datetime | None = None) -> tuple[bytes, dict]:
+    body = json.dumps(event)
+    when = when or datetime.now(UTC)
+    signature = Webhook(secret).sign(event["id"], when, body)
+    return body.encode(), {"webhook-id": event["id"], "webhook-timestamp": str(int(when.timestamp())),
+                           "webhook-signature": signature, "Content-Type": "application/json"}
+
+
+def _processed(app) -> list[str]:
+    return [e["id"] for e in app.test_client().get("/dev/events").get_json()["events"]]
+
+
+def test_a_signed_delivery_is_processed_once(app):
+    body, headers = _delivery(_event())
+    response = app.test_client().post("/events/keycloak", data=body, headers=headers)
+    assert response.status_code == 200 and response.get_json()["status"] == "processed"
+    assert _processed(app) == ["e-1"]
+
+
+def test_a_replayed_delivery_is_refused_and_changes_nothing(app):
+    body, headers = _delivery(_event())
+    client = app.test_client()
+    assert client.post("/events/keycloak", data=body, headers=headers).status_code == 200
+    replay = client.post("/events/keycloak", data=body, headers=headers)
+    assert replay.status_code == 409 and replay.get_json()["error"] == "duplicate_event"
+    assert _processed(app) == ["e-1"]
+
+
+def test_a_forged_signature_is_refused_and_nothing_recorded(app):
+    forged = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    body, headers = _delivery(_event(), secret=forged)
+    response = app.test_client().post("/events/keycloak", data=body, headers=headers)
+    assert response.status_code == 401 and response.get_json()["error"] == "invalid_signature"
+    assert _processed(app) == []
+
+
+def test_a_tampered_body_is_refused(app):
+    body, headers = _delivery(_event())
+    tampered = body.replace(b'"u-1"', b'"u-2"')
+    assert app.test_client().post("/events/keycloak", data=tampered, headers=headers).status_code == 401
+    assert _processed(app) == []
+
+
+def test_a_stale_delivery_is_refused(app):
+    body, headers = _delivery(_event(), when=datetime.now(UTC) - timedelta(minutes=10))
+    response = app.test_client().post("/events/keycloak", data=body, headers=headers)
+    assert response.status_code == 401 and "too old" in response.get_json()["message"].lower()
+    assert _processed(app) == []
+
+
+def test_an_unsigned_delivery_is_refused(app):
+    response = app.test_client().post("/events/keycloak", json=_event())
+    assert response.status_code == 401
+    assert _processed(app) == []
+
+
+def test_without_a_secret_the_service_accepts_nothing(tmp_path):
+    app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
+                                   dev_inbox=True, webhook_secret=""))
+    body, headers = _delivery(_event())
+    assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 401

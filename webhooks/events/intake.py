@@ -1,0 +1,64 @@
+"""Verifies signed deliveries (Standard Webhooks) and processes each Keycloak event exactly once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from sqlalchemy.orm import Session
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from webhooks.domain_errors import DomainError
+from webhooks.events.repository import EventRepository
+
+log = logging.getLogger(__name__)
+Handler = Callable[[dict, Session], None]
+REQUIRED_FIELDS = ("id", "realm", "type")
+
+
+class InvalidDelivery(DomainError):
+    status = 401
+    code = "invalid_signature"
+
+
+class DuplicateEvent(DomainError):
+    status = 409
+    code = "duplicate_event"
+
+
+class EventIntake:
+    """verify() a delivery, then process() it: claim its id and run its handler in one transaction."""
+
+    def __init__(self, secret: str, repository: EventRepository, handlers: Mapping[str, Handler]) -> None:
+        # No secret, no intake: an unverifiable delivery is never trusted.
+        self._webhook = Webhook(secret) if secret else None
+        self.repository = repository
+        self.handlers = handlers
+
+    def verify(self, body: bytes, headers: Mapping[str, str]) -> dict:
+        """The event if signature and timestamp (5 minutes' tolerance) check out; else InvalidDelivery."""
+        if self._webhook is None:
+            raise InvalidDelivery("This service has no webhook secret configured, so it accepts no deliveries.")
+        lowered = {k.lower(): v for k, v in headers.items()}
+        try:
+            event = self._webhook.verify(body, lowered)
+        except WebhookVerificationError as exc:
+            raise InvalidDelivery(f"Delivery refused: {exc}.") from exc
+        if not isinstance(event, dict) or any(not event.get(f) for f in REQUIRED_FIELDS):
+            raise InvalidDelivery("Delivery refused: the body lacks id, realm or type.", code="invalid_body",
+                                  status=400)
+        if event["id"] != lowered.get("webhook-id"):
+            raise InvalidDelivery("Delivery refused: the body's id differs from the webhook-id header.")
+        return event
+
+    def process(self, event: dict, via: str) -> bool:
+        """Run the event's handler unless its id was seen; True if it was processed now."""
+        with self.repository.sessions.begin() as session:
+            if not self.repository.claim(session, event, via):
+                return False
+            handler = self.handlers.get(event["type"])
+            if handler is not None:
+                handler(event, session)
+        log.info("event processed", extra={"realm": event["realm"], "type": event["type"], "via": via})
+        return True

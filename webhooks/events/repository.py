@@ -1,0 +1,60 @@
+"""Storage for processed events and reconciler checkpoints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
+
+
+class EventRepository:
+    """Claims event ids (insert-or-skip) inside the caller's transaction."""
+
+    def __init__(self, sessions: sessionmaker) -> None:
+        self.sessions = sessions
+
+    @staticmethod
+    def claim(session: Session, event: dict, via: str) -> bool:
+        """Insert the event's id; False if it was processed before (then nothing else may happen)."""
+        if session.get(ProcessedEvent, event["id"]) is not None:
+            return False
+        try:
+            with session.begin_nested():
+                session.add(ProcessedEvent(
+                    id=event["id"], realm=event["realm"], kind=event.get("kind", "user"), type=event["type"],
+                    user_id=event.get("userId"), occurred_at_ms=int(event.get("time") or 0), received_via=via,
+                    processed_at=datetime.now(UTC)))
+        except IntegrityError:
+            return False  # a concurrent delivery of the same event won
+        return True
+
+    def processed(self, realm: str | None = None, type_: str | None = None) -> list[ProcessedEvent]:
+        query = select(ProcessedEvent).order_by(ProcessedEvent.occurred_at_ms)
+        if realm:
+            query = query.where(ProcessedEvent.realm == realm)
+        if type_:
+            query = query.where(ProcessedEvent.type == type_)
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def known_realms(self) -> set[str]:
+        """Realms this service has processed events for (so a new tenant is known from its first push)."""
+        with self.sessions() as session:
+            return set(session.scalars(select(ProcessedEvent.realm).distinct()))
+
+    def checkpoint(self, realm: str) -> int:
+        with self.sessions() as session:
+            row = session.get(ReconcileCheckpoint, realm)
+            return row.last_event_ms if row else 0
+
+    def advance_checkpoint(self, realm: str, event_ms: int) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(ReconcileCheckpoint, realm)
+            if row is None:
+                session.add(ReconcileCheckpoint(realm=realm, last_event_ms=event_ms))
+            elif event_ms > row.last_event_ms:
+                row.last_event_ms = event_ms

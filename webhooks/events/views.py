@@ -1,0 +1,22 @@
+"""POST /events/keycloak: signed deliveries from Keycloak's idp-webhook listener."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from webhooks.events.intake import DuplicateEvent, EventIntake
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def intake() -> EventIntake:
+    return current_app.extensions["event_intake"]
+
+
+@bp.post("/keycloak")
+def receive():
+    """Verify, dedupe, process; answers fast (handlers are short database work)."""
+    event = intake().verify(request.get_data(), request.headers)
+    if not intake().process(event, via="push"):
+        raise DuplicateEvent(f"Event {event['id']} was already processed; this delivery changes nothing.")
+    return jsonify({"status": "processed", "id": event["id"]}), 200

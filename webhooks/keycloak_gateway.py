@@ -1,0 +1,78 @@
+"""The service's calls to Keycloak, as the idp-service client of each realm (client credentials)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakError
+
+from webhooks.domain_errors import DomainError
+
+ONBOARDING_ATTRIBUTE = "idp.onboarding"
+
+
+class KeycloakUnavailable(DomainError):
+    status = 503
+    code = "keycloak_unavailable"
+
+
+class KeycloakGateway:
+    """One admin client per realm, each logged in with that realm's service account."""
+
+    def __init__(self, base_url: str, client_id: str, client_secret: str) -> None:
+        self._base_url = base_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._admins: dict[str, KeycloakAdmin] = {}
+        self._lock = threading.Lock()
+
+    def _admin(self, realm: str) -> KeycloakAdmin:
+        with self._lock:
+            if realm not in self._admins:
+                self._admins[realm] = KeycloakAdmin(
+                    server_url=self._base_url, realm_name=realm, user_realm_name=realm, client_id=self._client_id,
+                    client_secret_key=self._client_secret, grant_type="client_credentials", timeout=15, max_retries=2)
+            return self._admins[realm]
+
+    def _call(self, realm: str, doing: str, fn):
+        try:
+            return fn(self._admin(realm))
+        except KeycloakError as exc:
+            with self._lock:
+                self._admins.pop(realm, None)  # a fresh login next time (expired or rotated secret)
+            raise KeycloakUnavailable(f"Keycloak refused {doing} in realm {realm}: {exc}") from exc
+
+    def stored_events(self, realm: str, since: datetime, types: list[str], page: int = 100) -> list[dict]:
+        """Keycloak's stored user events of these types since `since` (a day early: it filters by date)."""
+        query_from = (since - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%d")
+        found: list[dict] = []
+        first = 0
+        while True:
+            batch = self._call(realm, "reading stored events", lambda admin, first=first: admin.get_events(
+                {"type": types, "dateFrom": query_from, "first": first, "max": page}))
+            found.extend(batch)
+            if len(batch) < page:
+                return found
+            first += page
+
+    def onboarding_config(self, realm: str) -> dict:
+        """The tenant's onboarding section, as `idp apply` published it on the realm."""
+        realm_rep = self._call(realm, "reading the realm", lambda admin: admin.get_realm(realm))
+        raw = (realm_rep.get("attributes") or {}).get(ONBOARDING_ATTRIBUTE)
+        return json.loads(raw) if raw else {"enforce": "login", "steps": []}
+
+    def get_user(self, realm: str, user_id: str) -> dict:
+        return self._call(realm, "reading a user", lambda admin: admin.get_user(user_id))
+
+    def update_user(self, realm: str, user_id: str, changes: dict) -> None:
+        """Apply changes to the user's representation (attributes merge with what is there)."""
+        def update(admin: KeycloakAdmin) -> None:
+            user = admin.get_user(user_id)
+            if "attributes" in changes:
+                changes["attributes"] = {**(user.get("attributes") or {}), **changes["attributes"]}
+            admin.update_user(user_id, {**user, **changes})
+
+        self._call(realm, "updating a user", update)
