@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from flask_wtf.csrf import CSRFProtect
 
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
 from webhooks.devinbox.repository import DevInboxRepository
+from webhooks.email_code.service import EmailCodeService
 from webhooks.errors import register_error_handlers
 from webhooks.events.intake import EventIntake
 from webhooks.events.reconciler import Reconciler
 from webhooks.events.repository import EventRepository
 from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.mailer import Mailer
+from webhooks.onboarding.service import OnboardingService
+from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
+from webhooks.phone.service import PhoneService
+from webhooks.phone.sms import DevSinkSms, SmsProvider, TwilioSms
 
 
 def configure_database(app: Flask, config: ServiceConfig) -> None:
@@ -32,18 +44,57 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
 
 
+def _derived_key(secret: str, purpose: str) -> bytes:
+    """A separate key per purpose from the one onboarding secret (random if unset: dev only)."""
+    base = secret.encode() if secret else os.urandom(32)
+    return hmac.new(base, purpose.encode(), hashlib.sha256).digest()
+
+
+def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
+    if config.sms_provider == "twilio":
+        return TwilioSms(config.twilio_account_sid, config.twilio_auth_token, config.twilio_from,
+                         config.twilio_base_url)
+    return DevSinkSms(DevInboxRepository(app.extensions["db_sessions"]))
+
+
+def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
+    """The wizard, its steps and what they need: signed sessions, CSRF, SMS, mail, theme CSS."""
+    app.secret_key = _derived_key(config.onboarding_secret, "flask-session")
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=3600)
+    sessions = app.extensions["db_sessions"]
+    gateway = app.extensions["keycloak"]
+    onboarding = OnboardingService(sessions, gateway, config.onboarding_secret, config.keycloak_url)
+    phones = PhoneService(sessions, _sms_provider(app, config), _derived_key(config.onboarding_secret, "phone-codes"))
+    mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
+    codes = EmailCodeService(sessions, mailer, _derived_key(config.onboarding_secret, "email-codes"))
+    app.extensions["onboarding"] = onboarding
+    app.extensions["onboarding_steps"] = {
+        "account_details": AccountDetailsStep(onboarding, gateway),
+        "phone": PhoneStep(onboarding, gateway, phones),
+        "email_code": EmailCodeStep(onboarding, gateway, codes),
+    }
+    theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
+    app.add_url_rule("/theme/<path:filename>", "theme",
+                     lambda filename: send_from_directory(theme_dir, filename, max_age=300))
+
+
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
+    from webhooks.onboarding.views import bp as onboarding_bp
 
+    csrf = CSRFProtect(app)
+    csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
     app.register_blueprint(health_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(onboarding_bp)
     if config.dev_inbox:
         from webhooks.devinbox.views import bp as inbox_bp
         from webhooks.events.dev_views import bp as dev_events_bp
 
         app.extensions["dev_inbox"] = DevInboxRepository(app.extensions["db_sessions"])
+        csrf.exempt(dev_events_bp)
         app.register_blueprint(inbox_bp)
         app.register_blueprint(dev_events_bp)
 
@@ -55,6 +106,7 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     app.config["SERVICE"] = config
     configure_database(app, config)
     configure_events(app, config)
+    configure_onboarding(app, config)
     configure_blueprints(app, config)
     register_error_handlers(app)
     return app

@@ -29,6 +29,13 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw in {"1", "true", "yes"}
 
 
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "") or default
+    if value not in allowed:
+        raise ConfigProblem(f"{name}={value!r} must be one of: {', '.join(allowed)}.")
+    return value
+
+
 def _webhook_secret(env: Mapping[str, str]) -> str:
     secret = env.get("IDP_WEBHOOK_SECRET", "")
     if secret and not secret.startswith("whsec_"):
@@ -52,6 +59,15 @@ class ServiceConfig:
     onboarding_secret: str = field(default="", repr=False)
     realms: tuple[str, ...] = ()
     reconcile_interval: int = 30
+    smtp_host: str = "127.0.0.1"
+    mail_from: str = "no-reply@idp.localhost"
+    sms_provider: str = "dev"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_from: str = ""
+    twilio_base_url: str = "https://api.twilio.com"
+    theme_dir: str = ""
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServiceConfig:
@@ -70,4 +86,13 @@ class ServiceConfig:
             onboarding_secret=env.get("IDP_ONBOARDING_SECRET", ""),
             realms=tuple(r for r in env.get("IDP_SERVICE_REALMS", "").split(",") if r),
             reconcile_interval=_int(env, "IDP_SERVICE_RECONCILE_INTERVAL", 30),
+            smtp_host=env.get("IDP_SMTP_HOST", "127.0.0.1"),
+            mail_from=env.get("IDP_SERVICE_MAIL_FROM", "no-reply@idp.localhost"),
+            sms_provider=_choice(env, "IDP_SERVICE_SMS_PROVIDER", ("dev", "twilio"), "dev"),
+            twilio_account_sid=env.get("IDP_TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=env.get("IDP_TWILIO_AUTH_TOKEN", ""),
+            twilio_from=env.get("IDP_TWILIO_FROM", ""),
+            twilio_base_url=env.get("IDP_TWILIO_BASE_URL", "https://api.twilio.com").rstrip("/"),
+            theme_dir=env.get("IDP_SERVICE_THEME_DIR", ""),
+            trusted_proxies=_int(env, "IDP_SERVICE_TRUSTED_PROXIES", 0),
         )

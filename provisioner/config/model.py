@@ -176,6 +176,17 @@ class AccountDetailsStep(Strict):
     business_accounts: bool = True
 
 
+class PhoneDailyLimits(Strict):
+    """Codes sent per day, against SMS pumping: per number, user, client IP, number prefix, country."""
+
+    per_number: int = Field(5, ge=1, le=100)
+    per_user: int = Field(10, ge=1, le=100)
+    per_ip: int = Field(20, ge=1, le=10000)
+    per_prefix: int = Field(50, ge=1, le=100000)
+    per_country: int = Field(2000, ge=1, le=10_000_000)
+    prefix_digits: int = Field(7, ge=4, le=12)
+
+
 class PhoneStep(Strict):
     """Phone verification by SMS or voice call (seeds 000, 002, 004)."""
 
@@ -188,6 +199,7 @@ class PhoneStep(Strict):
     resend_cooldown: Duration = Field(60, ge=10, le=600)
     accounts_per_number: Literal[1, 2] = 1
     support_url: str | None = None
+    daily_limits: PhoneDailyLimits = Field(default_factory=PhoneDailyLimits)
 
 
 class CaptchaStep(Strict):
@@ -250,6 +262,10 @@ class Tenant(Strict):
     def _consistent(self) -> Tenant:
         if self.default_locale not in self.locales:
             raise ValueError(f"default_locale {self.default_locale!r} must be one of locales {self.locales}")
+        kinds = [step.kind for step in self.onboarding.steps]
+        if "email_code" in kinds and self.login.verify_email:
+            raise ValueError("the email_code onboarding step replaces Keycloak's verification link; "
+                             "set login.verify_email: false in this tenant")
         ids = [c.client_id for c in self.clients] + [self.service_client.client_id]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:

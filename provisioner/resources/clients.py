@@ -10,6 +10,13 @@ from provisioner.config.model import AppClient, ServiceClient, Tenant
 from provisioner.errors import KeycloakApiError
 
 MANAGED_ATTRIBUTE = "idp.managed"
+# Relying apps read whether onboarding is done from the token (enforce: actions gates on it).
+ONBOARDING_MAPPER = {
+    "name": "onboarding complete", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
+    "config": {"user.attribute": "onboardingCompleted", "claim.name": "onboarding_complete",
+               "jsonType.label": "boolean", "id.token.claim": "true", "access.token.claim": "true",
+               "userinfo.token.claim": "true", "introspection.token.claim": "true"},
+}
 
 
 def app_client(client: AppClient) -> dict:
@@ -36,6 +43,23 @@ def service_client(client: ServiceClient) -> dict:
     }
 
 
+def _mapper_change(admin: KeycloakAdmin, realm: str, client_id: str, have: dict) -> Change | None:
+    present = {m["name"]: m for m in have.get("protocolMappers") or []}
+    current = present.get(ONBOARDING_MAPPER["name"])
+    if current is not None and current.get("config") == ONBOARDING_MAPPER["config"]:
+        return None
+
+    def upsert() -> None:
+        admin.change_current_realm(realm)
+        with keycloak_errors(f"setting the onboarding claim of {client_id} in {realm}"):
+            if current is not None:
+                admin.update_client_mapper(have["id"], current["id"], {**current, **ONBOARDING_MAPPER})
+            else:
+                admin.add_mapper_to_client(have["id"], ONBOARDING_MAPPER)
+
+    return Change(realm, f"clients/{client_id}/mappers", "update", ["onboarding_complete claim"], upsert)
+
+
 def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
                     default_scopes: list[str]) -> list[Change]:
     resource = f"clients/{want['clientId']}"
@@ -45,6 +69,8 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
             with keycloak_errors(f"creating client {want['clientId']} in {realm}"):
                 internal_id = admin.create_client(want)
                 _add_default_scopes(admin, internal_id, default_scopes, present=set())
+                if want["publicClient"]:
+                    admin.add_mapper_to_client(internal_id, ONBOARDING_MAPPER)
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
     changes = []
@@ -59,6 +85,8 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
                 admin.update_client(have["id"], payload)
 
         changes.append(Change(realm, resource, "update", details, update))
+    if want["publicClient"] and (mapper := _mapper_change(admin, realm, want["clientId"], have)):
+        changes.append(mapper)
     with keycloak_errors(f"reading default scopes of {want['clientId']} in {realm}"):
         present = {s["name"] for s in admin.get_client_default_client_scopes(have["id"])}
     missing = [s for s in default_scopes if s not in present]

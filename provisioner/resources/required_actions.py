@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakPutError, raise_error_from_response
+from keycloak.exceptions import KeycloakPostError, KeycloakPutError, raise_error_from_response
 
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
@@ -16,9 +16,28 @@ RESOURCE = "required-actions"
 RESEND_COOLDOWN = "emailResendCooldownSeconds"
 
 
+ONBOARDING = "onboarding"  # our extension's required action
+
+
 def _wanted(tenant: Tenant) -> dict[str, bool]:
     return {"VERIFY_EMAIL": True, "CONFIGURE_TOTP": True, "UPDATE_PASSWORD": True,
-            "TERMS_AND_CONDITIONS": tenant.login.terms_and_conditions}
+            "TERMS_AND_CONDITIONS": tenant.login.terms_and_conditions,
+            ONBOARDING: bool(tenant.onboarding.steps)}
+
+
+def _register_onboarding(admin: KeycloakAdmin, tenant: Tenant) -> Change:
+    """Keycloak lists a provider's required action only once it is registered in the realm."""
+    def register() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"registering the onboarding required action in {tenant.realm}"):
+            raise_error_from_response(admin.connection.raw_post(
+                f"admin/realms/{tenant.realm}/authentication/register-required-action",
+                data=json.dumps({"providerId": ONBOARDING, "name": "Onboarding"})), KeycloakPostError,
+                expected_codes=[200, 201, 204])
+            action = admin.get_required_action_by_alias(ONBOARDING)
+            admin.update_required_action(ONBOARDING, {**action, "enabled": True})
+
+    return Change(tenant.realm, f"{RESOURCE}/{ONBOARDING}", "create", ["registered and enabled"], register)
 
 
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
@@ -30,6 +49,8 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     with keycloak_errors(f"reading required actions of {tenant.realm}"):
         current = {a["alias"]: a for a in admin.get_required_actions()}
     changes = []
+    if wanted[ONBOARDING] and ONBOARDING not in current:
+        changes.append(_register_onboarding(admin, tenant))
     for alias, enabled in wanted.items():
         action = current.get(alias)
         if action is None or action["enabled"] == enabled:

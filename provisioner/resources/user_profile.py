@@ -12,7 +12,20 @@ from provisioner.config.model import Tenant
 
 RESOURCE = "user-profile"
 PLUS_RULE = {"pattern": "^[^+]*$", "error-message": "idpEmailPlusNotAllowed"}
-# Written by the service once a phone is verified; users see them, only admins (the service) edit.
+def _service_attribute(name: str, validations: dict | None = None) -> dict:
+    return {"name": name, "displayName": "${" + name + "}", "validations": validations or {},
+            "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False}
+
+
+# Written by the service (onboarding); users see them in the account console, only the service
+# edits them, so its checks (tax id checksums, phone verification) cannot be bypassed.
+SERVICE_ATTRIBUTES = [
+    _service_attribute("onboardingCompleted", {"options": {"options": ["true", "false"]}}),
+    _service_attribute("country", {"pattern": {"pattern": "^[A-Z]{2}$", "error-message": "idpCountryCode"}}),
+    _service_attribute("accountType", {"options": {"options": ["personal", "business"]}}),
+    _service_attribute("companyName", {"length": {"max": 200}}),
+    _service_attribute("taxId", {"length": {"max": 32}}),
+]
 PHONE_ATTRIBUTES = [
     {"name": "phoneNumber", "displayName": "${phoneNumber}",
      "validations": {"pattern": {"pattern": "^\\+[1-9][0-9]{6,14}$", "error-message": "idpPhoneNotE164"}},
@@ -45,7 +58,8 @@ def desired_profile(current: dict, tenant: Tenant) -> dict:
             del validations["pattern"]
         validations.update(ours)
     present = {a["name"] for a in profile.get("attributes", [])}
-    profile.setdefault("attributes", []).extend(copy.deepcopy(a) for a in PHONE_ATTRIBUTES if a["name"] not in present)
+    profile.setdefault("attributes", []).extend(
+        copy.deepcopy(a) for a in [*PHONE_ATTRIBUTES, *SERVICE_ATTRIBUTES] if a["name"] not in present)
     return profile
 
 

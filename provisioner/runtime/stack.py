@@ -76,6 +76,8 @@ def service_env(settings: Settings, state: StateDir) -> dict[str, str]:
         "IDP_WEBHOOK_SECRET": shared.webhook_secret,
         "IDP_ONBOARDING_SECRET": shared.onboarding_secret,
         "IDP_SERVICE_REALMS": ",".join(_tenant_realms(settings)),
+        "IDP_SMTP_HOST": "127.0.0.1",
+        "IDP_SERVICE_THEME_DIR": str(settings.home / "themes" / "idp" / "login" / "resources"),
     }
 
 

@@ -42,7 +42,7 @@ def test_shipped_config_is_valid(config):
     ("defaults.yaml", "  min_length: 8", "  min_length: 6",
      "idp-config/defaults.yaml:20: password_policy.min_length: Input should be greater than or equal to 8"),
     ("tenants/console.yaml", "  idle: 1h", "  idle: soon",
-     "idp-config/tenants/console.yaml:9: sessions.idle: 'soon' is not a duration"),
+     "idp-config/tenants/console.yaml:10: sessions.idle: 'soon' is not a duration"),
     ("tenants/console.yaml", "realm: console", "realm: Console_1",
      "idp-config/tenants/console.yaml:4: realm: String should match pattern"),
     ("tenants/cloud.yaml", "    - kind: card", "    - kind: cheque",

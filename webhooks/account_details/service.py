@@ -1,0 +1,54 @@
+"""Checks the account details form and turns it into user profile attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+
+from webhooks.account_details.tax_ids import validate_tax_id
+from webhooks.step_errors import StepRefused
+
+ACCOUNT_TYPES = ("personal", "business")
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    country: str
+    account_type: str
+    company_name: str = ""
+    tax_id: str = ""
+
+    def as_attributes(self) -> dict[str, list[str]]:
+        """User profile attributes (the account console shows them)."""
+        attributes = {"country": [self.country], "accountType": [self.account_type]}
+        if self.account_type == "business":
+            attributes |= {"companyName": [self.company_name], "taxId": [self.tax_id]}
+        return attributes
+
+
+def country_choices(locale: str, allowed: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(code, name in the user's language) for every selectable country, sorted by name."""
+    territories = Locale.parse(locale if locale in ("en", "ru") else "en").territories
+    codes = allowed or [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN", "EZ"}]
+    return sorted(((c, territories.get(c, c)) for c in codes), key=lambda pair: pair[1])
+
+
+def check(form: Mapping[str, str], allowed_countries: list[str] | tuple[str, ...], business_allowed: bool,
+          locale: str = "en") -> AccountDetails:
+    """Valid details from the form, or StepRefused for the first problem."""
+    country = (form.get("country") or "").strip().upper()
+    if country not in dict(country_choices(locale, allowed_countries)):
+        raise StepRefused("account.country_required")
+    account_type = form.get("account_type") or ""
+    if account_type not in ACCOUNT_TYPES or (account_type == "business" and not business_allowed):
+        raise StepRefused("account.type_required")
+    if account_type == "personal":
+        return AccountDetails(country, account_type)
+    company = " ".join((form.get("company_name") or "").split())
+    if not company:
+        raise StepRefused("account.company_required")
+    if len(company) > 200:
+        raise StepRefused("account.company_too_long")
+    return AccountDetails(country, account_type, company, validate_tax_id(country, form.get("tax_id", "")))

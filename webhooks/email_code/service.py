@@ -1,0 +1,102 @@
+"""Email confirmation by an AAA-AAA code: resend cooldown, limited attempts, expiry."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from webhooks.codes import code_hash, code_matches, letter_code
+from webhooks.email_code.models import EmailCode
+from webhooks.mailer import Mailer
+from webhooks.step_errors import StepRefused
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class EmailCodeOptions:
+    code_lifetime: int = 900
+    attempts: int = 5
+    resend_cooldown: int = 60
+
+    @classmethod
+    def from_step(cls, step: dict) -> EmailCodeOptions:
+        return cls(**{k: step[k] for k in ("code_lifetime", "attempts", "resend_cooldown") if k in step})
+
+
+@dataclass(frozen=True)
+class EmailCodeState:
+    sent_to: str | None
+    resend_in: int
+    expires_in: int
+
+
+class EmailCodeService:
+    def __init__(self, sessions: sessionmaker, mailer: Mailer, pepper: bytes,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions, self._mailer, self._pepper = sessions, mailer, pepper
+        self._now = clock or (lambda: datetime.now(UTC))
+
+    def state(self, options: EmailCodeOptions, realm: str, user_id: str) -> EmailCodeState:
+        now = self._now()
+        with self._sessions() as session:
+            record = self._latest(session, realm, user_id)
+        if record is None or record.verified_at is not None:
+            return EmailCodeState(None, 0, 0)
+        resend = int((_aware(record.sent_at) + timedelta(seconds=options.resend_cooldown) - now).total_seconds())
+        expires = int((_aware(record.expires_at) - now).total_seconds())
+        return EmailCodeState(record.email, max(0, resend), max(0, expires))
+
+    def send(self, options: EmailCodeOptions, realm: str, user_id: str, email: str,
+             compose: Callable[[str], tuple[str, str]]) -> None:
+        """Send a fresh code (replacing any earlier one) unless the cooldown has not passed."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            latest = self._latest(session, realm, user_id)
+            if latest is not None and latest.verified_at is None:
+                wait = int((_aware(latest.sent_at) + timedelta(seconds=options.resend_cooldown) - now)
+                           .total_seconds())
+                if wait > 0:
+                    raise StepRefused("email.resend_too_soon", seconds=wait)
+            record_id = str(uuid.uuid4())
+            code = letter_code()
+            session.add(EmailCode(id=record_id, realm=realm, user_id=user_id, email=email,
+                                  code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
+                                  expires_at=now + timedelta(seconds=options.code_lifetime),
+                                  attempts_left=options.attempts))
+            subject, text = compose(code)
+            self._mailer.send(email, subject, text)
+
+    def verify(self, realm: str, user_id: str, code: str) -> str:
+        """The confirmed address, or StepRefused (wrong, expired, attempts spent, none sent)."""
+        now = self._now()
+        normalized = (code or "").strip().upper().replace(" ", "")
+        if len(normalized) == 6 and "-" not in normalized:
+            normalized = f"{normalized[:3]}-{normalized[3:]}"
+        with self._sessions.begin() as session:
+            record = self._latest(session, realm, user_id)
+            if record is None or record.verified_at is not None:
+                raise StepRefused("email.no_code_sent")
+            if record.attempts_left <= 0:
+                raise StepRefused("email.attempts_spent")
+            if _aware(record.expires_at) <= now:
+                raise StepRefused("email.code_expired")
+            if not code_matches(self._pepper, record.id, normalized, record.code_hash):
+                record.attempts_left -= 1
+                if record.attempts_left <= 0:
+                    raise StepRefused("email.attempts_spent")
+                raise StepRefused("email.wrong_code", attempts_left=record.attempts_left)
+            record.verified_at = now
+            return record.email
+
+    @staticmethod
+    def _latest(session: Session, realm: str, user_id: str) -> EmailCode | None:
+        return session.scalar(select(EmailCode).where(EmailCode.realm == realm, EmailCode.user_id == user_id)
+                              .order_by(EmailCode.sent_at.desc()).limit(1))

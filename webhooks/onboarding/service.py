@@ -1,0 +1,101 @@
+"""Onboarding flows: start from a hand-over, find the first unfinished step, finish with a signed
+result. No Flask here; the steps themselves live in steps.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from webhooks.domain_errors import DomainError
+from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.onboarding.models import OnboardingFlow, StepCompletion
+from webhooks.onboarding.tokens import sign_result, verify_handover
+
+FLOW_LIFETIME = timedelta(hours=1)  # as long as Keycloak's return token
+IMPLEMENTED_STEPS = ("email_code", "account_details", "phone")
+
+
+class FlowNotFound(DomainError):
+    status = 404
+    code = "flow_not_found"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class OnboardingService:
+    def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, secret: str, keycloak_url: str,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions, self._gateway, self._secret, self._keycloak_url = sessions, gateway, secret, keycloak_url
+        self._now = clock or (lambda: datetime.now(UTC))
+
+    def start(self, token: str) -> OnboardingFlow:
+        """A flow for a valid hand-over; opening the same hand-over twice gives the same flow."""
+        handover = verify_handover(token, self._secret, self._keycloak_url)
+        now = self._now()
+        with self._sessions.begin() as session:
+            flow = session.scalar(select(OnboardingFlow).where(OnboardingFlow.handover_id == handover.token_id))
+            if flow is None:
+                flow = OnboardingFlow(
+                    id=str(uuid.uuid4()), realm=handover.realm, user_id=handover.user_id,
+                    handover_id=handover.token_id, return_url=handover.return_url, return_id=handover.return_id,
+                    issuer=handover.issuer, locale=handover.locale, signed_in_at=handover.issued_at,
+                    issued_at=now, expires_at=now + FLOW_LIFETIME, state="active")
+                session.add(flow)
+            return flow
+
+    def flow(self, flow_id: str) -> OnboardingFlow:
+        """An active, unexpired flow."""
+        with self._sessions() as session:
+            flow = session.get(OnboardingFlow, flow_id)
+        if flow is None or flow.state != "active" or _aware(flow.expires_at) <= self._now():
+            raise FlowNotFound("This onboarding session has ended. Please sign in again to continue.")
+        return flow
+
+    def steps(self, realm: str) -> list[dict]:
+        """The tenant's steps this service can run, in the tenant's order."""
+        return [s for s in self._gateway.onboarding_config(realm).get("steps", []) if s["kind"] in IMPLEMENTED_STEPS]
+
+    def completed(self, realm: str, user_id: str) -> dict[str, StepCompletion]:
+        with self._sessions() as session:
+            rows = session.scalars(select(StepCompletion).where(StepCompletion.realm == realm,
+                                                                StepCompletion.user_id == user_id))
+            return {row.kind: row for row in rows}
+
+    def current_step(self, flow: OnboardingFlow) -> dict | None:
+        """The first step the user has not finished (resuming where they stopped), or None."""
+        done = self.completed(flow.realm, flow.user_id)
+        return next((s for s in self.steps(flow.realm) if s["kind"] not in done), None)
+
+    def complete_step(self, flow: OnboardingFlow, kind: str, data: dict | None = None) -> None:
+        with self._sessions.begin() as session:
+            exists = session.scalar(select(StepCompletion).where(
+                StepCompletion.realm == flow.realm, StepCompletion.user_id == flow.user_id,
+                StepCompletion.kind == kind))
+            if exists is None:
+                session.add(StepCompletion(realm=flow.realm, user_id=flow.user_id, kind=kind,
+                                           completed_at=self._now(), data=data or {}))
+
+    def reopen_step(self, flow: OnboardingFlow, kind: str) -> None:
+        with self._sessions.begin() as session:
+            row = session.scalar(select(StepCompletion).where(
+                StepCompletion.realm == flow.realm, StepCompletion.user_id == flow.user_id,
+                StepCompletion.kind == kind))
+            if row is not None:
+                session.delete(row)
+
+    def finish(self, flow: OnboardingFlow) -> str:
+        """Mark the user onboarded in Keycloak and return the way back with a signed result."""
+        if self.current_step(flow) is not None:
+            raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
+        self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {"onboardingCompleted": ["true"]}})
+        with self._sessions.begin() as session:
+            session.get(OnboardingFlow, flow.id).state = "completed"
+        result = sign_result(self._secret, issuer=flow.issuer, user_id=flow.user_id, return_id=flow.return_id)
+        return f"{flow.return_url}&app-token={quote(result)}"

@@ -1,0 +1,152 @@
+"""Sending and checking phone codes under a tenant's PhonePolicy. No Flask, no Keycloak."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from webhooks.codes import code_hash, code_matches, numeric_code
+from webhooks.phone.models import BlockedNumber, PhoneSend, PhoneVerification
+from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, parse_number
+from webhooks.phone.sms import SmsProvider
+from webhooks.step_errors import StepRefused
+
+Clock = Callable[[], datetime]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without tzinfo; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _cooldown_left(record: PhoneVerification, now: datetime, cooldown: int) -> int:
+    return max(0, int((_aware(record.sent_at) + timedelta(seconds=cooldown) - now).total_seconds()))
+
+
+@dataclass(frozen=True)
+class PhoneState:
+    """What the phone page shows: a pending code, or a verified number."""
+
+    pending_number: str | None = None
+    resend_in: int = 0
+    expires_in: int = 0
+    attempts_left: int = 0
+    verified_number: str | None = None
+    verified_at: datetime | None = None
+
+
+class PhoneService:
+    """Codes are random, stored only as HMAC, compared in constant time."""
+
+    def __init__(self, sessions: sessionmaker, sms: SmsProvider, pepper: bytes, clock: Clock | None = None) -> None:
+        self._sessions = sessions
+        self._sms = sms
+        self._pepper = pepper
+        self._now = clock or (lambda: datetime.now(UTC))
+
+    def state(self, policy: PhonePolicy, realm: str, user_id: str) -> PhoneState:
+        now = self._now()
+        with self._sessions() as session:
+            verified = self._verified(session, realm, user_id)
+            pending = self._latest(session, realm, user_id)
+        if pending is None or pending.verified_at is not None or _aware(pending.expires_at) <= now \
+                or pending.attempts_left <= 0:
+            pending = None
+        return PhoneState(
+            pending_number=pending.e164 if pending else None,
+            resend_in=_cooldown_left(pending, now, policy.resend_cooldown) if pending else 0,
+            expires_in=int((_aware(pending.expires_at) - now).total_seconds()) if pending else 0,
+            attempts_left=pending.attempts_left if pending else 0,
+            verified_number=verified.e164 if verified else None,
+            verified_at=_aware(verified.verified_at) if verified else None)
+
+    def send_code(self, policy: PhonePolicy, realm: str, user_id: str, raw_number: str, ip: str,
+                  message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
+        """Check every rule, then send a fresh code by the tenant's channel."""
+        number = parse_number(raw_number, policy, default_region)
+        now = self._now()
+        with self._sessions.begin() as session:
+            self._check_may_send(session, policy, realm, user_id, number, ip, now)
+            record_id = str(uuid.uuid4())
+            code = numeric_code(policy.code_length)
+            session.add(PhoneVerification(
+                id=record_id, realm=realm, user_id=user_id, e164=number.e164, country=number.country,
+                channel=policy.channel, code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
+                expires_at=now + timedelta(seconds=policy.code_lifetime), attempts_left=policy.attempts_per_code))
+            session.add(PhoneSend(realm=realm, user_id=user_id, e164=number.e164, ip=ip, country=number.country,
+                                  prefix=number.e164[: 1 + policy.daily_limits.prefix_digits], sent_at=now))
+            # Inside the transaction: if the provider fails, nothing is recorded and the user may retry.
+            self._sms.send(number.e164, message(code), policy.channel)
+        return number
+
+    def verify(self, policy: PhonePolicy, realm: str, user_id: str, code: str) -> str:
+        """The verified E.164 number, or StepRefused saying why not."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            record = self._latest(session, realm, user_id)
+            if record is None or record.verified_at is not None:
+                raise StepRefused("phone.no_code_sent")
+            if record.attempts_left <= 0:
+                raise StepRefused("phone.attempts_spent")
+            if _aware(record.expires_at) <= now:
+                raise StepRefused("phone.code_expired")
+            if not code_matches(self._pepper, record.id, (code or "").strip(), record.code_hash):
+                record.attempts_left -= 1
+                if record.attempts_left <= 0:
+                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
+                    raise StepRefused("phone.attempts_spent")
+                raise StepRefused("phone.wrong_code", attempts_left=record.attempts_left)
+            if self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
+                raise StepRefused("phone.number_taken")
+            record.verified_at = now
+            return record.e164
+
+    def _check_may_send(self, session: Session, policy: PhonePolicy, realm: str, user_id: str,
+                        number: ParsedNumber, ip: str, now: datetime) -> None:
+        blocked = session.scalar(select(func.count()).select_from(BlockedNumber).where(
+            BlockedNumber.realm == realm, BlockedNumber.user_id == user_id, BlockedNumber.e164 == number.e164))
+        if blocked:
+            raise StepRefused("phone.number_blocked")
+        if self._holders(session, realm, number.e164, user_id) >= policy.accounts_per_number:
+            raise StepRefused("phone.number_taken")
+        latest = self._latest(session, realm, user_id)
+        if latest is not None and latest.e164 == number.e164 and latest.verified_at is None:
+            wait = _cooldown_left(latest, now, policy.resend_cooldown)
+            if wait > 0:
+                raise StepRefused("phone.resend_too_soon", seconds=wait)
+        since = now - timedelta(days=1)
+        limits = policy.daily_limits
+        prefix = number.e164[: 1 + limits.prefix_digits]
+        for column, value, limit in ((PhoneSend.e164, number.e164, limits.per_number),
+                                     (PhoneSend.user_id, user_id, limits.per_user),
+                                     (PhoneSend.ip, ip, limits.per_ip),
+                                     (PhoneSend.prefix, prefix, limits.per_prefix),
+                                     (PhoneSend.country, number.country, limits.per_country)):
+            sent = session.scalar(select(func.count()).select_from(PhoneSend).where(
+                PhoneSend.realm == realm, column == value, PhoneSend.sent_at > since))
+            if sent >= limit:
+                raise StepRefused("phone.daily_limit")
+
+    @staticmethod
+    def _latest(session: Session, realm: str, user_id: str) -> PhoneVerification | None:
+        return session.scalar(select(PhoneVerification).where(
+            PhoneVerification.realm == realm, PhoneVerification.user_id == user_id)
+            .order_by(PhoneVerification.sent_at.desc()).limit(1))
+
+    @staticmethod
+    def _verified(session: Session, realm: str, user_id: str) -> PhoneVerification | None:
+        return session.scalar(select(PhoneVerification).where(
+            PhoneVerification.realm == realm, PhoneVerification.user_id == user_id,
+            PhoneVerification.verified_at.is_not(None)).order_by(PhoneVerification.verified_at.desc()).limit(1))
+
+    @staticmethod
+    def _holders(session: Session, realm: str, e164: str, user_id: str) -> int:
+        """How many other accounts hold this number verified."""
+        return session.scalar(select(func.count(func.distinct(PhoneVerification.user_id))).where(
+            PhoneVerification.realm == realm, PhoneVerification.e164 == e164,
+            PhoneVerification.verified_at.is_not(None), PhoneVerification.user_id != user_id)) or 0

@@ -1,0 +1,17 @@
+"""A step refusing input: a message key (translated by the page) with its parameters."""
+
+from __future__ import annotations
+
+from webhooks.domain_errors import DomainError
+
+
+class StepRefused(DomainError):
+    """What the user entered cannot be accepted; `key` names the message in the bundles."""
+
+    status = 422
+    code = "step_refused"
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, code=key.replace(".", "_"))
+        self.key = key
+        self.params = params
