@@ -150,9 +150,13 @@ def make_tenant(stack: Stack, admin: KeycloakAdmin, tmp_path: Path):
         admin.delete_realm(tenant.realm)
 
 
-def create_user(admin: KeycloakAdmin, realm: str, password: str = "Sunny-Harbor7", **fields) -> tuple[str, str]:
-    """A verified user made through the admin API (for tests that are not about sign-up)."""
+def create_user(admin: KeycloakAdmin, realm: str, password: str = "Sunny-Harbor7", onboarded: bool = True,
+                **fields) -> tuple[str, str]:
+    """A verified user made through the admin API (for tests that are not about sign-up); by default
+    one who has finished onboarding, so tenants that enforce it let them in."""
     email = fields.pop("email", f"user-{uuid.uuid4().hex[:10]}@example.test")
+    if onboarded:
+        fields["attributes"] = {"onboardingCompleted": ["true"], **fields.get("attributes", {})}
     admin.change_current_realm(realm)
     user_id = admin.create_user({"username": email, "email": email, "emailVerified": True, "enabled": True,
                                  "firstName": "Test", "lastName": "User",

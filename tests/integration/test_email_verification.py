@@ -67,6 +67,9 @@ def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant,
     assert isinstance(password_page, Page) and password_page.soup.find("input", attrs={"name": "password-new"})
     weak = browser.submit(password_page, {"password-new": "short", "password-confirm": "short"})
     assert "minimum length" in weak.text
-    done = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
-    assert isinstance(done, str)
-    assert isinstance(tenant.browser().login(email, "Sunny-Harbor7"), str)
+    onboarding = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
+    # The password is set; this tenant then sends the user through its phone step.
+    assert isinstance(onboarding, Page) and "/onboarding/" in onboarding.url
+    assert onboarding.soup.find("input", attrs={"name": "phone"}) is not None
+    again = tenant.browser().login(email, "Sunny-Harbor7")
+    assert isinstance(again, Page) and "/onboarding/" in again.url, "the new password signs in"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from stdnum import get_cc_module
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
@@ -24,8 +26,8 @@ def validate_tax_id(country: str, raw: str) -> str:
             return ru_inn.validate(value)  # 10 digits (organisations) or 12 (individuals), both checksummed
         if country in EU_COUNTRIES:
             prefix = "EL" if country == "GR" else country
-            compact = eu_vat.compact(value)
-            return eu_vat.validate(compact if compact[:2].isalpha() else prefix + compact)
+            cleaned = re.sub(r"[\s.\-/]", "", value).upper()
+            return eu_vat.validate(cleaned if cleaned[:2].isalpha() else prefix + cleaned)
         module = get_cc_module(country.lower(), "vat") or get_cc_module(country.lower(), "tin")
         if module is not None:
             return module.validate(value)

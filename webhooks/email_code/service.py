@@ -80,21 +80,26 @@ class EmailCodeService:
         normalized = (code or "").strip().upper().replace(" ", "")
         if len(normalized) == 6 and "-" not in normalized:
             normalized = f"{normalized[:3]}-{normalized[3:]}"
+        refusal: StepRefused | None = None
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
             if record is None or record.verified_at is not None:
-                raise StepRefused("email.no_code_sent")
-            if record.attempts_left <= 0:
-                raise StepRefused("email.attempts_spent")
-            if _aware(record.expires_at) <= now:
-                raise StepRefused("email.code_expired")
-            if not code_matches(self._pepper, record.id, normalized, record.code_hash):
+                refusal = StepRefused("email.no_code_sent")
+            elif record.attempts_left <= 0:
+                refusal = StepRefused("email.attempts_spent")
+            elif _aware(record.expires_at) <= now:
+                refusal = StepRefused("email.code_expired")
+            elif not code_matches(self._pepper, record.id, normalized, record.code_hash):
+                # Spend the attempt in this transaction; the refusal is raised after it commits.
                 record.attempts_left -= 1
-                if record.attempts_left <= 0:
-                    raise StepRefused("email.attempts_spent")
-                raise StepRefused("email.wrong_code", attempts_left=record.attempts_left)
-            record.verified_at = now
-            return record.email
+                refusal = (StepRefused("email.attempts_spent") if record.attempts_left <= 0
+                           else StepRefused("email.wrong_code", attempts_left=record.attempts_left))
+            else:
+                record.verified_at = now
+                email = record.email
+        if refusal is not None:
+            raise refusal
+        return email
 
     @staticmethod
     def _latest(session: Session, realm: str, user_id: str) -> EmailCode | None:

@@ -87,24 +87,31 @@ class PhoneService:
     def verify(self, policy: PhonePolicy, realm: str, user_id: str, code: str) -> str:
         """The verified E.164 number, or StepRefused saying why not."""
         now = self._now()
+        refusal: StepRefused | None = None
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
             if record is None or record.verified_at is not None:
-                raise StepRefused("phone.no_code_sent")
-            if record.attempts_left <= 0:
-                raise StepRefused("phone.attempts_spent")
-            if _aware(record.expires_at) <= now:
-                raise StepRefused("phone.code_expired")
-            if not code_matches(self._pepper, record.id, (code or "").strip(), record.code_hash):
+                refusal = StepRefused("phone.no_code_sent")
+            elif record.attempts_left <= 0:
+                refusal = StepRefused("phone.attempts_spent")
+            elif _aware(record.expires_at) <= now:
+                refusal = StepRefused("phone.code_expired")
+            elif not code_matches(self._pepper, record.id, (code or "").strip(), record.code_hash):
+                # Spend the attempt in this transaction; the refusal is raised after it commits.
                 record.attempts_left -= 1
                 if record.attempts_left <= 0:
                     session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
-                    raise StepRefused("phone.attempts_spent")
-                raise StepRefused("phone.wrong_code", attempts_left=record.attempts_left)
-            if self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
-                raise StepRefused("phone.number_taken")
-            record.verified_at = now
-            return record.e164
+                    refusal = StepRefused("phone.attempts_spent")
+                else:
+                    refusal = StepRefused("phone.wrong_code", attempts_left=record.attempts_left)
+            elif self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
+                refusal = StepRefused("phone.number_taken")
+            else:
+                record.verified_at = now
+                verified = record.e164
+        if refusal is not None:
+            raise refusal
+        return verified
 
     def _check_may_send(self, session: Session, policy: PhonePolicy, realm: str, user_id: str,
                         number: ParsedNumber, ip: str, now: datetime) -> None:

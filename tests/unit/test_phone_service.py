@@ -1,0 +1,161 @@
+"""Phone verification rules one by one, on the service with a controllable clock and the dev sink."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from webhooks.db import make_engine, make_sessions, upgrade
+from webhooks.devinbox.repository import DevInboxRepository
+from webhooks.phone.models import PhoneVerification
+from webhooks.phone.phone_policy import DailyLimits, PhonePolicy, parse_number
+from webhooks.phone.service import PhoneService
+from webhooks.phone.sms import DevSinkSms
+from webhooks.step_errors import StepRefused
+
+RU = "+79991234567"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def env(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    upgrade(engine)
+    sessions = make_sessions(engine)
+    inbox = DevInboxRepository(sessions)
+    clock = Clock()
+    return PhoneService(sessions, DevSinkSms(inbox), b"pepper" * 6, clock), inbox, clock, sessions
+
+
+def _send(service, policy, user="u1", number=RU, ip="10.0.0.1"):
+    return service.send_code(policy, "cloud", user, number, ip, lambda code: f"Your code: {code}")
+
+
+def _last_code(inbox, number=RU) -> str:
+    return re.search(r"\d{4,8}", inbox.list(number)[0].text_body).group(0)
+
+
+def test_numbers_are_parsed_to_e164_from_common_spellings():
+    policy = PhonePolicy(allowed_countries=("RU",))
+    for spelling in ("+7 999 123-45-67", "8 (999) 123 45 67", "+79991234567", "9991234567"):
+        assert parse_number(spelling, policy).e164 == RU
+    with pytest.raises(StepRefused, match=r"phone\.invalid_number"):
+        parse_number("+7 12", policy)
+
+
+def test_a_disallowed_country_is_refused_naming_the_allowed_prefix(env):
+    service, *_ = env
+    with pytest.raises(StepRefused) as caught:
+        _send(service, PhonePolicy(allowed_countries=("RU",)), number="+49 30 901820")
+    assert caught.value.key == "phone.country_not_allowed" and caught.value.params["allowed"] == "+7"
+
+
+def test_right_code_verifies_and_the_code_is_stored_only_hashed(env):
+    service, inbox, _, sessions = env
+    policy = PhonePolicy()
+    _send(service, policy)
+    code = _last_code(inbox)
+    assert len(code) == 4
+    with sessions() as session:
+        stored = session.scalar(select(PhoneVerification))
+        assert code not in (stored.code_hash, stored.id) and len(stored.code_hash) == 64
+    assert service.verify(policy, "cloud", "u1", code) == RU
+    assert service.state(policy, "cloud", "u1").verified_number == RU
+
+
+def test_wrong_code_until_attempts_run_out_then_another_number_is_needed(env):
+    service, inbox, _, _ = env
+    policy = PhonePolicy(attempts_per_code=3)
+    _send(service, policy)
+    wrong = "0000" if _last_code(inbox) != "0000" else "1111"
+    for left in (2, 1):
+        with pytest.raises(StepRefused) as caught:
+            service.verify(policy, "cloud", "u1", wrong)
+        assert caught.value.key == "phone.wrong_code" and caught.value.params["attempts_left"] == left
+    with pytest.raises(StepRefused, match=r"phone\.attempts_spent"):
+        service.verify(policy, "cloud", "u1", wrong)
+    with pytest.raises(StepRefused, match=r"phone\.attempts_spent"):
+        service.verify(policy, "cloud", "u1", _last_code(inbox))  # even the right code is too late now
+    with pytest.raises(StepRefused, match=r"phone\.number_blocked"):
+        _send(service, policy)
+    _send(service, policy, number="+79991234568")  # another number works
+
+
+def test_resend_inside_the_cooldown_is_refused_with_the_seconds_left(env):
+    service, _, clock, _ = env
+    policy = PhonePolicy(resend_cooldown=60)
+    _send(service, policy)
+    clock.advance(45)
+    with pytest.raises(StepRefused) as caught:
+        _send(service, policy)
+    assert caught.value.key == "phone.resend_too_soon" and caught.value.params["seconds"] == 15
+    assert service.state(policy, "cloud", "u1").resend_in == 15
+    clock.advance(15)
+    _send(service, policy)
+
+
+def test_an_expired_code_is_refused(env):
+    service, inbox, clock, _ = env
+    policy = PhonePolicy(code_lifetime=300)
+    _send(service, policy)
+    clock.advance(301)
+    with pytest.raises(StepRefused, match=r"phone\.code_expired"):
+        service.verify(policy, "cloud", "u1", _last_code(inbox))
+
+
+@pytest.mark.parametrize("holders", [1, 2])
+def test_a_number_at_its_account_limit_is_refused(env, holders):
+    service, inbox, _, _ = env
+    policy = PhonePolicy(accounts_per_number=holders)
+    for user in [f"holder-{i}" for i in range(holders)]:
+        _send(service, policy, user=user)
+        service.verify(policy, "cloud", user, _last_code(inbox))
+    with pytest.raises(StepRefused, match=r"phone\.number_taken"):
+        _send(service, policy, user="newcomer")
+
+
+@pytest.mark.parametrize(("limits", "vary"), [
+    (DailyLimits(per_number=2), {"user": ["a", "b", "c"]}),
+    (DailyLimits(per_user=2), {"number": ["+79991234567", "+79991234568", "+79991234569"]}),
+    (DailyLimits(per_ip=2), {"user": ["a", "b", "c"], "number": ["+79991234567", "+79991234568", "+79991234569"]}),
+    (DailyLimits(per_prefix=2, prefix_digits=7),
+     {"user": ["a", "b", "c"], "ip": ["1", "2", "3"], "number": ["+79991234567", "+79991234568", "+79991234569"]}),
+    (DailyLimits(per_country=2),
+     {"user": ["a", "b", "c"], "ip": ["1", "2", "3"], "number": ["+79991234567", "+79161234568", "+79031234569"]}),
+])
+def test_daily_send_limits_against_sms_pumping(env, limits, vary):
+    service, _, clock, _ = env
+    policy = PhonePolicy(daily_limits=limits, resend_cooldown=10)
+
+    def attempt(i: int) -> None:
+        args = {key: values[i] for key, values in vary.items()}
+        _send(service, policy, **args)
+        clock.advance(11)
+
+    attempt(0)
+    attempt(1)
+    with pytest.raises(StepRefused, match=r"phone\.daily_limit"):
+        attempt(2)
+    clock.advance(86400)
+    attempt(2)  # a day later the window has moved on
+
+
+def test_voice_channel_puts_the_call_in_the_dev_inbox(env):
+    service, inbox, _, _ = env
+    policy = PhonePolicy(channel="voice")
+    _send(service, policy)
+    [message] = inbox.list(RU)
+    assert message.channel == "voice"
