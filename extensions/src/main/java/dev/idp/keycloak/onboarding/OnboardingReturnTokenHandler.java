@@ -3,6 +3,7 @@ package dev.idp.keycloak.onboarding;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Optional;
+import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
 import org.keycloak.events.Errors;
@@ -64,6 +65,10 @@ public final class OnboardingReturnTokenHandler extends AbstractActionTokenHandl
         }
         user.removeRequiredAction(OnboardingRequiredAction.ID);
         authSession.removeRequiredAction(OnboardingRequiredAction.ID);
+        // Started by the app with kc_action=onboarding: finish it as Keycloak does its own actions,
+        // so the app gets kc_action_status=success and the action is not started again.
+        AuthenticationManager.setKcActionStatus(OnboardingRequiredAction.ID, RequiredActionContext.KcActionStatus.SUCCESS,
+                authSession);
         event.success();
         String next = AuthenticationManager.nextRequiredAction(ctx.getSession(), authSession, ctx.getRequest(), event);
         return AuthenticationManager.redirectToRequiredActions(ctx.getSession(), ctx.getRealm(), authSession,

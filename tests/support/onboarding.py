@@ -1,0 +1,57 @@
+"""Helpers for onboarding tests: the hand-over Keycloak issues, codes from the dev inbox, results."""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import time
+import uuid
+from urllib.parse import parse_qs, quote, urljoin, urlparse
+
+from joserfc import jwt
+from joserfc.jwk import OctKey
+
+from tests.support.inbox import DevInbox
+from tests.support.pages import Browser
+
+
+def random_ru_mobile() -> str:
+    return "+7999" + "".join(random.choice("0123456789") for _ in range(7))
+
+
+def phone_code(inbox: DevInbox, number: str, count: int = 1) -> str:
+    message = inbox.wait_for(number, count=count)[0]
+    return re.search(r"\d(?:\s?\d){3,7}", message["text"]).group(0).replace(" ", "")
+
+
+def email_code(inbox: DevInbox, email: str, count: int = 1) -> str:
+    return re.search(r"[A-Z]{3}-[A-Z]{3}", inbox.wait_for(email, count=count)[0]["text"]).group(0)
+
+
+def handover_of(browser: Browser, email: str, password: str, secret_b64: str) -> dict:
+    """Sign in and stop at Keycloak's redirect to the service; the hand-over token's claims."""
+    page = browser.open_login()
+    action, fields = page.form()
+    response = browser.session.post(action, data={**fields, "username": email, "password": password},
+                                    allow_redirects=False, timeout=30)
+    for _ in range(10):
+        location = urljoin(response.url, response.headers.get("Location", ""))
+        if "/onboarding/start" in location:
+            token = parse_qs(urlparse(location).query)["token"][0]
+            key = OctKey.import_key(base64.b64decode(secret_b64))
+            return dict(jwt.decode(token, key, algorithms=["HS256"]).claims)
+        assert response.status_code in (302, 303), f"no hand-over: {response.status_code} {response.text[:300]}"
+        response = browser.session.get(location, allow_redirects=False, timeout=30)
+    raise AssertionError("no hand-over within 10 redirects")
+
+
+def result_token(secret_b64: str, **claims) -> str:
+    now = int(time.time())
+    body = {"iss": "idp-onboarding-service", "result": "completed", "iat": now, "exp": now + 120,
+            "jti": str(uuid.uuid4()), **claims}
+    return jwt.encode({"alg": "HS256"}, body, OctKey.import_key(base64.b64decode(secret_b64)))
+
+
+def return_with(handover: dict, result: str) -> str:
+    return f"{handover['return_url']}&app-token={quote(result)}"
