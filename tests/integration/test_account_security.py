@@ -7,7 +7,7 @@ import time
 
 import pyotp
 
-from tests.integration.conftest import create_user
+from tests.support.stack import create_user
 from tests.support.oidc import exchange_code, refresh
 from tests.support.pages import Page
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.integration.conftest import ROOT, write_tenant_config
+from tests.support.stack import ROOT, write_tenant_config
 from tests.support.counting_proxy import CountingProxy
 
 IDP = str(Path(ROOT / ".venv" / "bin" / "idp")) if (ROOT / ".venv" / "bin" / "idp").exists() else "idp"

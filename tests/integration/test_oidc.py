@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.integration.conftest import create_user
+from tests.support.stack import create_user
 from tests.support.oidc import discovery, exchange_code, verify_id_token
 from tests.support.pages import Page
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.integration.conftest import apply_tenant
+from tests.support.stack import apply_tenant
 from tests.support.inbox import first_link
 from tests.support.oidc import exchange_code, verify_id_token
 from tests.support.pages import Page

@@ -1,4 +1,4 @@
-"""The real stack, started once per test run, and throwaway tenants for isolation."""
+"""Fixtures for the real stack (started once per test run) and throwaway tenants for isolation."""
 
 from __future__ import annotations
 
