@@ -17,7 +17,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}; run scripts/system-packages.sh (Debian package chromium).")
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}; run scripts/system-packages.sh "
+                           "(Debian package chromium).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser

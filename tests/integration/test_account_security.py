@@ -7,9 +7,9 @@ import time
 
 import pyotp
 
-from tests.support.stack import create_user
 from tests.support.oidc import exchange_code, refresh
 from tests.support.pages import Page
+from tests.support.stack import create_user
 
 PASSWORD = "Sunny-Harbor7"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.stack import ROOT, write_tenant_config
 from tests.support.counting_proxy import CountingProxy
+from tests.support.stack import ROOT, write_tenant_config
 
 IDP = str(Path(ROOT / ".venv" / "bin" / "idp")) if (ROOT / ".venv" / "bin" / "idp").exists() else "idp"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import requests
 
-from tests.support.stack import create_user
 from tests.support.oidc import discovery, exchange_code, verify_id_token
 from tests.support.pages import Page
+from tests.support.stack import create_user
 
 
 def test_code_flow_with_pkce_yields_a_verifiable_id_token(make_tenant, admin):

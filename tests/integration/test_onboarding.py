@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from tests.support.stack import create_user
 from tests.support.oidc import exchange_code, verify_id_token
 from tests.support.onboarding import email_code, handover_of, phone_code, random_ru_mobile, result_token, return_with
 from tests.support.pages import Page
+from tests.support.stack import create_user
 
 PASSWORD = "Sunny-Harbor7"
 PHONE_RU = {"kind": "phone", "allowed_countries": ["RU"], "channel": "sms", "code_length": 4,

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from tests.support.stack import apply_tenant
 from tests.support.inbox import first_link
 from tests.support.oidc import exchange_code, verify_id_token
 from tests.support.pages import Page
+from tests.support.stack import apply_tenant
 
 GOOD_PASSWORD = "Sunny-Harbor7"
 
