@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs when they are missing: a JDK (17+) for
 # Keycloak, Maven for the extension, python3-venv and make, and Chromium for the browser tests
-# (Playwright drives Debian's Chromium; it cannot download its own browser here). Safe to run again; does nothing
+# (Playwright drives Debian's Chromium; it cannot download its own browser here), and the
+# PostgreSQL server binaries the tests start a throwaway cluster from. Safe to run again; does nothing
 # when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ command -v mvn >/dev/null || need+=(maven)
 command -v make >/dev/null || need+=(make)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"

@@ -20,6 +20,7 @@ from webhooks.events.reconciler import Reconciler
 from webhooks.events.repository import EventRepository
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.mailer import Mailer
+from webhooks.onboarding import forget
 from webhooks.onboarding.service import OnboardingService
 from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
 from webhooks.phone.service import PhoneService
@@ -38,7 +39,7 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     """Event intake (push) and the reconciler (pull), sharing one dedupe table."""
     gateway = KeycloakGateway(config.keycloak_url, config.service_client_id, config.service_client_secret)
     repository = EventRepository(app.extensions["db_sessions"])
-    intake = EventIntake(config.webhook_secret, repository, handlers={})
+    intake = EventIntake(config.webhook_secret, repository, handlers=forget.HANDLERS)
     app.extensions["keycloak"] = gateway
     app.extensions["event_intake"] = intake
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
@@ -80,6 +81,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
+    from webhooks.api_docs.views import bp as api_docs_bp
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
@@ -87,6 +89,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
     app.register_blueprint(health_bp)
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
     if config.dev_inbox:

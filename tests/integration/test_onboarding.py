@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+import requests
 
 from tests.support.oidc import exchange_code, verify_id_token
 from tests.support.onboarding import email_code, handover_of, phone_code, random_ru_mobile, result_token, return_with
@@ -30,6 +31,34 @@ def _wizard(tenant, admin, **user) -> tuple:
 
 def _claims(browser, code) -> dict:
     return verify_id_token(browser, exchange_code(browser, code)["id_token"])
+
+
+def test_the_wizard_speaks_the_language_of_the_sign_in(make_tenant, admin):
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]})
+    _, email = create_user(admin, tenant.realm, onboarded=False)
+    browser = tenant.browser()
+    login = browser.open_login(ui_locales="ru")
+    page = browser.submit(login, {"username": email, "password": PASSWORD})
+    assert "Данные аккаунта" in page.text and "Германия" in page.text
+    refused = browser.submit(page, {"country": "RU", "account_type": "business", "company_name": "",
+                                    "tax_id": ""}, "account-form")
+    assert "Укажите название компании" in refused.soup.find(id="error").text
+
+
+def test_account_details_are_visible_in_the_account_console(make_tenant, admin):
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]})
+    browser, page, _ = _wizard(tenant, admin)
+    code = browser.submit(page, {"country": "DE", "account_type": "business", "company_name": "Beispiel GmbH",
+                                 "tax_id": "DE136695976"}, "account-form")
+    tokens = exchange_code(browser, code)
+    response = requests.get(f"{browser.realm_url}/account/", params={"userProfileMetadata": "true"},
+                            headers={"Authorization": f"Bearer {tokens['access_token']}",
+                                     "Accept": "application/json"}, timeout=10)
+    assert response.ok, (response.status_code, response.text[:300])
+    account = response.json()
+    assert account["attributes"]["taxId"] == ["DE136695976"] and account["attributes"]["country"] == ["DE"]
+    shown = {a["name"]: a for a in account["userProfileMetadata"]["attributes"]}
+    assert shown["companyName"]["readOnly"] is True, "users see it; only the service (checked) changes it"
 
 
 def test_email_code_then_account_details_completes_and_returns_to_the_app(make_tenant, stack, admin):

@@ -1,0 +1,45 @@
+"""The service on PostgreSQL (DATABASE_URL): migrations, event dedupe and phone codes work there too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import inspect
+
+from tests.support.postgres import running_postgres
+from tests.unit.test_event_intake import SECRET, _delivery, _event
+from webhooks import create_app
+from webhooks.config import ServiceConfig
+from webhooks.phone.phone_policy import PhonePolicy
+
+
+@pytest.fixture(scope="module")
+def app():
+    with running_postgres() as url:
+        yield create_app(ServiceConfig(database_url=url, port=0, smtp_port=0, dev_inbox=True, webhook_secret=SECRET,
+                                       onboarding_secret="c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="))
+
+
+def test_migrations_create_every_table(app):
+    tables = set(inspect(app.extensions["db_engine"]).get_table_names())
+    assert {"dev_messages", "processed_events", "reconcile_checkpoints", "onboarding_flows", "onboarding_steps",
+            "phone_verifications", "phone_sends", "phone_blocked_numbers", "email_codes",
+            "alembic_version"} <= tables
+
+
+def test_events_are_processed_once(app):
+    body, headers = _delivery(_event("pg-1"))
+    client = app.test_client()
+    assert client.post("/events/keycloak", data=body, headers=headers).status_code == 200
+    assert client.post("/events/keycloak", data=body, headers=headers).status_code == 409
+    assert [e["id"] for e in client.get("/dev/events").get_json()["events"]] == ["pg-1"]
+
+
+def test_phone_codes_round_trip(app):
+    phone = app.extensions["onboarding_steps"]["phone"]._phones
+    policy = PhonePolicy(allowed_countries=("RU",))
+    phone.send_code(policy, "cloud", "u-pg", "+7 999 765-43-21", "127.0.0.1", lambda code: f"Code {code}")
+    [message] = app.test_client().get("/dev/inbox/api/messages?to=%2B79997654321").get_json()["messages"]
+    code = re.search(r"\d{4}", message["text"]).group(0)
+    assert phone.verify(policy, "cloud", "u-pg", code) == "+79997654321"

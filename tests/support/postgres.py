@@ -1,0 +1,53 @@
+"""A throwaway PostgreSQL server from Debian's binaries, on a free loopback port."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _bindir() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL server binaries not found; run scripts/system-packages.sh (Debian postgresql).")
+    return Path(found[-1])
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root; CI runs as root, developers usually do not.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def running_postgres() -> Iterator[str]:
+    """Yield a SQLAlchemy URL of a fresh cluster (trust auth on 127.0.0.1 only); stop and delete it after."""
+    bindir = _bindir()
+    root = Path(tempfile.mkdtemp(prefix="idp-pg-"))
+    data = root / "data"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chmod(root, 0o755)
+        data.mkdir(mode=0o700)
+        os.chown(data, user.pw_uid, user.pw_gid)
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+                                 "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
+    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"),
+                                 "-w", "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       check=False, capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)

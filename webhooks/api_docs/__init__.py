@@ -1,0 +1,1 @@
+"""Serves the OpenAPI document of the service's JSON API."""
