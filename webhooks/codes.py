@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import secrets
 import string
+from datetime import UTC, datetime
+from typing import Protocol
 
 # AAA-AAA codes avoid letters people confuse (I/1, O/0).
 CODE_LETTERS = "".join(c for c in string.ascii_uppercase if c not in "IO")
@@ -30,3 +32,30 @@ def code_hash(pepper: bytes, record_id: str, code: str) -> str:
 def code_matches(pepper: bytes, record_id: str, code: str, stored_hash: str) -> bool:
     """Constant-time comparison of a submitted code with the stored hash."""
     return hmac.compare_digest(code_hash(pepper, record_id, code), stored_hash)
+
+
+class OneTimeCode(Protocol):
+    """A stored code: what check_attempt reads and updates (phone and email codes alike)."""
+
+    id: str
+    code_hash: str
+    expires_at: datetime
+    attempts_left: int
+    verified_at: datetime | None
+
+
+def check_attempt(record: OneTimeCode | None, code: str, pepper: bytes, now: datetime) -> str | None:
+    """Try `code` against the record: None when right (the record is marked verified), else why not:
+    "no_code_sent", "attempts_spent", "code_expired" or "wrong_code" (one attempt is spent then)."""
+    if record is None or record.verified_at is not None:
+        return "no_code_sent"
+    if record.attempts_left <= 0:
+        return "attempts_spent"
+    expires = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
+    if expires <= now:
+        return "code_expired"
+    if not code_matches(pepper, record.id, code, record.code_hash):
+        record.attempts_left -= 1
+        return "attempts_spent" if record.attempts_left <= 0 else "wrong_code"
+    record.verified_at = now
+    return None

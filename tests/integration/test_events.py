@@ -81,3 +81,17 @@ def test_events_that_were_never_pushed_are_pulled_exactly_once(make_tenant, stac
     assert requests.post(reconcile, timeout=60).json()["processed"] == 0, "a second pass finds nothing new"
     events = _processed(stack, tenant.realm)
     assert len(events) == 3 and sum(e["via"] == "pull" for e in events) == 2
+
+
+def test_admin_events_on_users_reach_the_service(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    tenant.browser().register(f"first-{uuid.uuid4().hex[:6]}@example.test", "Sunny-Harbor7")
+    _wait_for(lambda: _processed(stack, tenant.realm))
+    admin.change_current_realm(tenant.realm)
+    user_id = admin.create_user({"username": f"admin-made-{uuid.uuid4().hex[:6]}", "enabled": True,
+                                 "email": f"admin-made-{uuid.uuid4().hex[:6]}@example.test",
+                                 "firstName": "Ad", "lastName": "Min"})
+    admin.delete_user(user_id)
+    created = _wait_for(lambda: _processed(stack, tenant.realm, "USER.CREATE"))
+    deleted = _wait_for(lambda: _processed(stack, tenant.realm, "USER.DELETE"))
+    assert created[0]["via"] == "push" and deleted[0]["via"] == "push"

@@ -117,8 +117,11 @@ def test_closing_the_window_after_the_code_was_sent_resumes_at_that_step(make_te
 
 
 def test_phone_policies_are_shown_on_the_page(make_tenant, stack, admin):
-    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [{**PHONE_RU, "attempts_per_code": 2}]})
+    support = "mailto:support@cloud.example"
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [
+        {**PHONE_RU, "attempts_per_code": 2, "support_url": support}]})
     browser, page, _ = _wizard(tenant, admin)
+    assert page.soup.find(id="support")["href"] == support
     foreign = browser.submit(page, {"phone": "+49 30 901820"}, "phone-form")
     assert "Use a number starting with +7" in foreign.soup.find(id="error").text
     number = random_ru_mobile()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import code_hash, code_matches, letter_code
+from webhooks.codes import check_attempt, code_hash, letter_code
 from webhooks.email_code.models import EmailCode
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
@@ -80,23 +80,13 @@ class EmailCodeService:
         normalized = (code or "").strip().upper().replace(" ", "")
         if len(normalized) == 6 and "-" not in normalized:
             normalized = f"{normalized[:3]}-{normalized[3:]}"
-        refusal: StepRefused | None = None
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
-            if record is None or record.verified_at is not None:
-                refusal = StepRefused("email.no_code_sent")
-            elif record.attempts_left <= 0:
-                refusal = StepRefused("email.attempts_spent")
-            elif _aware(record.expires_at) <= now:
-                refusal = StepRefused("email.code_expired")
-            elif not code_matches(self._pepper, record.id, normalized, record.code_hash):
-                # Spend the attempt in this transaction; the refusal is raised after it commits.
-                record.attempts_left -= 1
-                refusal = (StepRefused("email.attempts_spent") if record.attempts_left <= 0
-                           else StepRefused("email.wrong_code", attempts_left=record.attempts_left))
-            else:
-                record.verified_at = now
-                email = record.email
+            # Any spent attempt is committed with this transaction; the refusal is raised after it.
+            reason = check_attempt(record, normalized, self._pepper, now)
+            refusal = None if reason is None else StepRefused(
+                f"email.{reason}", **({"attempts_left": record.attempts_left} if reason == "wrong_code" else {}))
+            email = record.email if refusal is None else ""
         if refusal is not None:
             raise refusal
         return email

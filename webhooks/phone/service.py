@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import code_hash, code_matches, numeric_code
+from webhooks.codes import check_attempt, code_hash, numeric_code
 from webhooks.phone.models import BlockedNumber, PhoneSend, PhoneVerification
 from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, parse_number
 from webhooks.phone.sms import SmsProvider
@@ -87,28 +87,20 @@ class PhoneService:
     def verify(self, policy: PhonePolicy, realm: str, user_id: str, code: str) -> str:
         """The verified E.164 number, or StepRefused saying why not."""
         now = self._now()
-        refusal: StepRefused | None = None
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
-            if record is None or record.verified_at is not None:
-                refusal = StepRefused("phone.no_code_sent")
-            elif record.attempts_left <= 0:
-                refusal = StepRefused("phone.attempts_spent")
-            elif _aware(record.expires_at) <= now:
-                refusal = StepRefused("phone.code_expired")
-            elif not code_matches(self._pepper, record.id, (code or "").strip(), record.code_hash):
-                # Spend the attempt in this transaction; the refusal is raised after it commits.
-                record.attempts_left -= 1
-                if record.attempts_left <= 0:
-                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
-                    refusal = StepRefused("phone.attempts_spent")
-                else:
-                    refusal = StepRefused("phone.wrong_code", attempts_left=record.attempts_left)
-            elif self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
-                refusal = StepRefused("phone.number_taken")
+            if record is not None and record.verified_at is None and record.attempts_left > 0 \
+                    and self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
+                refusal = StepRefused("phone.number_taken")  # taken meanwhile by other accounts
             else:
-                record.verified_at = now
-                verified = record.e164
+                # Any spent attempt is committed with this transaction; the refusal is raised after it.
+                had_attempts = record is not None and record.attempts_left > 0
+                reason = check_attempt(record, (code or "").strip(), self._pepper, now)
+                if reason == "attempts_spent" and had_attempts:  # this attempt spent the last one
+                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
+                refusal = None if reason is None else StepRefused(
+                    f"phone.{reason}", **({"attempts_left": record.attempts_left} if reason == "wrong_code" else {}))
+            verified = record.e164 if refusal is None else ""
         if refusal is not None:
             raise refusal
         return verified
