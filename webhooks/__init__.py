@@ -61,7 +61,8 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
 def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     """The wizard, its steps and what they need: signed sessions, CSRF, SMS, mail, theme CSS."""
     app.secret_key = _derived_key(config.onboarding_secret, "flask-session")
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=3600)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=3600,
+                      SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     sessions = app.extensions["db_sessions"]
     gateway = app.extensions["keycloak"]
     onboarding = OnboardingService(sessions, gateway, config.onboarding_secret, config.keycloak_url)

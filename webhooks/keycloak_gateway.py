@@ -60,9 +60,15 @@ class KeycloakGateway:
 
     def onboarding_config(self, realm: str) -> dict:
         """The tenant's onboarding section, as `idp apply` published it on the realm."""
-        realm_rep = self._call(realm, "reading the realm", lambda admin: admin.get_realm(realm))
-        raw = (realm_rep.get("attributes") or {}).get(ONBOARDING_ATTRIBUTE)
+        raw = (self._realm(realm).get("attributes") or {}).get(ONBOARDING_ATTRIBUTE)
         return json.loads(raw) if raw else {"enforce": "login", "steps": []}
+
+    def display_name(self, realm: str) -> str:
+        """The tenant's name as its login pages show it."""
+        return self._realm(realm).get("displayName") or realm
+
+    def _realm(self, realm: str) -> dict:
+        return self._call(realm, "reading the realm", lambda admin: admin.get_realm(realm))
 
     def get_user(self, realm: str, user_id: str) -> dict:
         return self._call(realm, "reading a user", lambda admin: admin.get_user(user_id))

@@ -48,6 +48,7 @@ def _render(flow: OnboardingFlow, step: dict, error: str | None = None, status: 
     context = StepContext(flow, step, t)
     extra = {"may_change_phone": adapter.may_change_verified(context)} if step["kind"] == "phone" else {}
     return render_template(f"onboarding/{step['kind']}.html", t=t, locale=locale, flow=flow, step=step, steps=steps,
+                           tenant_name=current_app.extensions["keycloak"].display_name(flow.realm),
                            done=done, position=[s["kind"] for s in steps].index(step["kind"]) + 1, error=error,
                            **adapter.view(context), **extra), status
 
