@@ -1,0 +1,23 @@
+"""The running local stack (`idp up`) the benchmarks measure."""
+
+from __future__ import annotations
+
+import statistics
+
+from provisioner.runtime.stack import require_running
+from provisioner.runtime.state import StateDir, stack_secrets
+from provisioner.settings import Settings
+
+
+def local_stack():
+    """(settings of the running stack, admin credentials, shared secrets); fails clearly if it is down."""
+    settings = Settings.from_env()
+    running, admin = require_running(settings)
+    return running, admin, stack_secrets(StateDir(settings.state_dir))
+
+
+def summary(label: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return (f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.1f} ms "
+            f"p95={p95 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms")

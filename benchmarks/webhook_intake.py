@@ -1,0 +1,54 @@
+"""Signed webhook deliveries per second into the running service, and how fast replays are refused.
+
+Run with the stack up: .venv/bin/python -m benchmarks.webhook_intake [events] [threads]
+Loopback only; every event is a fresh LOGIN id in the `cloud` realm (LOGIN is never re-pulled, so
+the reconciler is not affected).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import requests
+from standardwebhooks import Webhook
+
+from benchmarks._stack import local_stack, summary
+
+
+def main(events: int, threads: int) -> None:
+    settings, _, secrets = local_stack()
+    url = f"{settings.service_url}/events/keycloak"
+    signer = Webhook(secrets.webhook_secret)
+    realm = "cloud"
+    http = requests.Session()
+
+    def deliver(event_id: str) -> tuple[float, int]:
+        body = json.dumps({"id": event_id, "kind": "user", "type": "LOGIN", "realm": realm,
+                           "userId": "bench", "time": int(time.time() * 1000)})
+        now = datetime.now(UTC)
+        headers = {"webhook-id": event_id, "webhook-timestamp": str(int(now.timestamp())),
+                   "webhook-signature": signer.sign(event_id, now, body), "Content-Type": "application/json"}
+        started = time.perf_counter()
+        status = http.post(url, data=body, headers=headers, timeout=10).status_code
+        return time.perf_counter() - started, status
+
+    ids = [f"bench-{uuid.uuid4()}" for _ in range(events)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        first = list(pool.map(deliver, ids))
+    elapsed = time.perf_counter() - started
+    with ThreadPoolExecutor(threads) as pool:
+        replays = list(pool.map(deliver, ids[: max(1, events // 4)]))
+    print(f"{events} signed deliveries with {threads} threads: {events / elapsed:.0f} events/s "
+          f"(statuses {sorted({s for _, s in first})})")
+    print(summary("delivery latency", [t for t, _ in first]))
+    print(summary("replay refused (409)", [t for t, s in replays if s == 409]))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500, int(sys.argv[2]) if len(sys.argv) > 2 else 4)
