@@ -44,9 +44,12 @@ def _render(flow: OnboardingFlow, step: dict, error: str | None = None, status: 
     t = partial(translate, locale)
     steps = _service().steps(flow.realm)
     done = _service().completed(flow.realm, flow.user_id)
-    adapter = current_app.extensions["onboarding_steps"][step["kind"]]
+    adapters = current_app.extensions["onboarding_steps"]
+    adapter = adapters[step["kind"]]
     context = StepContext(flow, step, t)
-    extra = {"may_change_phone": adapter.may_change_verified(context)} if step["kind"] == "phone" else {}
+    phone_step = next((s for s in steps if s["kind"] == "phone"), None)
+    extra = {"may_change_phone": adapters["phone"].may_change_verified(StepContext(flow, phone_step, t))
+             if phone_step and "phone" in done else False}
     return render_template(f"onboarding/{step['kind']}.html", t=t, locale=locale, flow=flow, step=step, steps=steps,
                            tenant_name=current_app.extensions["keycloak"].display_name(flow.realm),
                            done=done, position=[s["kind"] for s in steps].index(step["kind"]) + 1, error=error,
