@@ -6,12 +6,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.support.net import free_port
 
 
 def _bindir() -> Path:
@@ -32,9 +33,7 @@ def running_postgres() -> Iterator[str]:
     bindir = _bindir()
     root = Path(tempfile.mkdtemp(prefix="idp-pg-"))
     data = root / "data"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chmod(root, 0o755)

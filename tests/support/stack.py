@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -23,15 +22,10 @@ from provisioner.runtime import stack as runtime
 from provisioner.runtime.state import StackSecrets, StateDir, admin_credentials, stack_secrets
 from provisioner.settings import Settings
 from tests.support.inbox import DevInbox
+from tests.support.net import free_port
 from tests.support.pages import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -67,8 +61,8 @@ def stack() -> Iterator[Stack]:
     """Fresh database and admin secret, free ports; Keycloak and the service started once."""
     state_dir = Path(os.environ.get("IDP_TEST_STATE_DIR") or ROOT / ".idp-test")
     base = Settings.from_env({"IDP_HOME": str(ROOT), "IDP_STATE_DIR": str(state_dir)})
-    settings = replace(base, keycloak_port=_free_port(), management_port=_free_port(), service_port=_free_port(),
-                       smtp_port=_free_port())
+    settings = replace(base, keycloak_port=free_port(), management_port=free_port(), service_port=free_port(),
+                       smtp_port=free_port())
     runtime.down(settings, Console(quiet=True))
     state = StateDir(state_dir)
     for leftover in (state.data, state.run, state.logs):

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 
 import pytest
 
+from tests.support.net import free_port
 from webhooks import create_app
 from webhooks.config import ServiceConfig
 from webhooks.devinbox.smtp_sink import start_smtp_sink
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def app(tmp_path):
-    config = ServiceConfig(database_url=f"sqlite:///{tmp_path / 'service.db'}", port=0, smtp_port=_free_port(),
+    config = ServiceConfig(database_url=f"sqlite:///{tmp_path / 'service.db'}", port=0, smtp_port=free_port(),
                            dev_inbox=True)
     app = create_app(config)
     sink = start_smtp_sink(app.extensions["dev_inbox"], config.smtp_port)

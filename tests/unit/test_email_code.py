@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
 
-from tests.unit.test_phone_service import Clock
-from webhooks.db import make_engine, make_sessions, upgrade
+from tests.support.clock import Clock
+from tests.support.net import free_port
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.smtp_sink import start_smtp_sink
 from webhooks.email_code.service import EmailCodeOptions, EmailCodeService
@@ -19,14 +18,9 @@ EMAIL = "ann@example.test"
 
 
 @pytest.fixture
-def env(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
-    upgrade(engine)
-    sessions = make_sessions(engine)
+def env(sessions):
     inbox = DevInboxRepository(sessions)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     sink = start_smtp_sink(inbox, port)
     clock = Clock()
     mailer = Mailer("127.0.0.1", port, "no-reply@idp.localhost")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from webhooks.db import make_engine, make_sessions, upgrade
+from tests.support.clock import Clock
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.phone.models import PhoneVerification
 from webhooks.phone.phone_policy import DailyLimits, PhonePolicy, parse_number
@@ -19,22 +18,8 @@ from webhooks.step_errors import StepRefused
 RU = "+79991234567"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
-def env(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
-    upgrade(engine)
-    sessions = make_sessions(engine)
+def env(sessions):
     inbox = DevInboxRepository(sessions)
     clock = Clock()
     return PhoneService(sessions, DevSinkSms(inbox), b"pepper" * 6, clock), inbox, clock, sessions
