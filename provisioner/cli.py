@@ -37,9 +37,11 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except IdpError as exc:
-            err.print(f"[red]error:[/red] {exc.message}", highlight=False, markup=True)
+            # The message may quote YAML or patterns like [a-z]; it must not be read as rich markup.
+            err.print("[red]error:[/red]", end=" ")
+            err.print(exc.message, highlight=False, markup=False)
             if exc.hint:
-                err.print(f"hint: {exc.hint}", highlight=False)
+                err.print(f"hint: {exc.hint}", highlight=False, markup=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("interrupted")
@@ -52,7 +54,8 @@ def _settings() -> Settings:
     try:
         return Settings.from_env()
     except IdpError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print("[red]error:[/red]", end=" ")
+        err.print(exc.message, highlight=False, markup=False)
         raise typer.Exit(exc.exit_code) from None
 
 

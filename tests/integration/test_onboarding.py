@@ -62,7 +62,7 @@ def test_account_details_are_visible_in_the_account_console(make_tenant, admin):
 
 
 def test_email_code_then_account_details_completes_and_returns_to_the_app(make_tenant, stack, admin):
-    tenant = make_tenant("console")
+    tenant = make_tenant("console", onboarding={"steps": [{"kind": "email_code"}, DETAILS]})
     browser, page, email = _wizard(tenant, admin, emailVerified=False)
     assert "Step 1 of 2" in page.text
     page = browser.submit(page, {}, "email-send-form")
