@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
@@ -108,6 +109,10 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     config = config or ServiceConfig.from_env()
     app = Flask(__name__)
     app.config["SERVICE"] = config
+    if config.trusted_proxies:
+        # Behind N reverse proxies: take the client's address (per-IP phone limits) and scheme from them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,
+                                x_host=config.trusted_proxies)
     configure_database(app, config)
     configure_events(app, config)
     configure_onboarding(app, config)

@@ -45,6 +45,9 @@ class Login(Strict):
     # False: the form asks only for the email; the password is set after the activation link
     # (seed 000). True: email and password on one form (seeds 002, 004).
     password_on_registration: bool = True
+    # First and last name on the registration form: required (Keycloak's default) or optional
+    # (seed 002 asks only for email and password).
+    names: Literal["required", "optional"] = "required"
 
 
 class PasswordPolicy(Strict):

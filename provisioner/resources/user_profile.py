@@ -45,11 +45,20 @@ def _desired_validations(tenant: Tenant) -> dict[str, dict]:
     return {"email": email, "username": username}
 
 
+NAME_ATTRIBUTES = ("firstName", "lastName")
+NAMES_REQUIRED = {"roles": ["user"]}  # Keycloak's own default for both
+
+
 def desired_profile(current: dict, tenant: Tenant) -> dict:
     """The current profile with our validators set; everything else left as it is."""
     profile = copy.deepcopy(current)
     wanted = _desired_validations(tenant)
     for attribute in profile.get("attributes", []):
+        if attribute["name"] in NAME_ATTRIBUTES:
+            if tenant.login.names == "required":
+                attribute["required"] = NAMES_REQUIRED
+            else:
+                attribute.pop("required", None)
         ours = wanted.get(attribute["name"])
         if ours is None:
             continue
@@ -79,8 +88,10 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
         before = before_by_name.get(after["name"])
         if before is None:
             details.append(f"+attribute {after['name']}")
-        elif before != after:
+        elif before.get("validations") != after.get("validations"):
             details.append(f"{after['name']}.validations: {before.get('validations')} -> {after.get('validations')}")
+        elif before != after:
+            details.append(f"{after['name']}.required: {before.get('required')} -> {after.get('required')}")
 
     def update() -> None:
         admin.change_current_realm(tenant.realm)

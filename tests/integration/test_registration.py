@@ -79,6 +79,18 @@ def test_email_rules_are_refused_with_a_message(tenant, email, message):
     assert message.lower() in page.field_error("email").lower(), page.text[:600]
 
 
+def test_names_are_optional_where_the_tenant_says_so(tenant, admin):
+    email = _email()
+    page = tenant.browser().register(email, GOOD_PASSWORD, first="", last="")
+    assert isinstance(page, Page) and "verify your email" in page.text.lower(), page.text[:400]
+
+
+def test_names_are_required_by_default(make_tenant):
+    tenant = make_tenant("console")
+    page = tenant.browser().register(_email(), GOOD_PASSWORD, first="", last="")
+    assert isinstance(page, Page) and page.field_error("firstName"), page.text[:400]
+
+
 def test_terms_must_be_accepted(tenant):
     page = tenant.browser().register(_email(), GOOD_PASSWORD, terms=False)
     assert isinstance(page, Page)

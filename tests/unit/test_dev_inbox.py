@@ -63,3 +63,12 @@ def test_health_and_unknown_pages_answer_json(app):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     missing = client.get("/dev/inbox/api/messages/999999")
     assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path):
+    from flask import request
+
+    app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 'p.db'}", port=0, smtp_port=0,
+                                   dev_inbox=False, trusted_proxies=1))
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    assert app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).text == "203.0.113.7"
