@@ -45,14 +45,24 @@ class KeycloakGateway:
                 self._admins.pop(realm, None)  # a fresh login next time (expired or rotated secret)
             raise KeycloakUnavailable(f"Keycloak refused {doing} in realm {realm}: {exc}") from exc
 
-    def stored_events(self, realm: str, since: datetime, types: list[str], page: int = 100) -> list[dict]:
+    def stored_events(self, realm: str, since: datetime, types: list[str]) -> list[dict]:
         """Keycloak's stored user events of these types since `since` (a day early: it filters by date)."""
+        return self._paged(realm, "reading stored events", lambda admin, query: admin.get_events(
+            {**query, "type": types}), since)
+
+    def stored_admin_events(self, realm: str, since: datetime, resource_types: list[str],
+                            operations: list[str]) -> list[dict]:
+        """Keycloak's stored admin events on these resources and operations since `since`."""
+        return self._paged(realm, "reading stored admin events", lambda admin, query: admin.get_admin_events(
+            {**query, "resourceTypes": resource_types, "operationTypes": operations}), since)
+
+    def _paged(self, realm: str, doing: str, fetch, since: datetime, page: int = 100) -> list[dict]:
         query_from = (since - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%d")
         found: list[dict] = []
         first = 0
         while True:
-            batch = self._call(realm, "reading stored events", lambda admin, first=first: admin.get_events(
-                {"type": types, "dateFrom": query_from, "first": first, "max": page}))
+            batch = self._call(realm, doing, lambda admin, first=first: fetch(
+                admin, {"dateFrom": query_from, "first": first, "max": page}))
             found.extend(batch)
             if len(batch) < page:
                 return found

@@ -95,3 +95,25 @@ def test_admin_events_on_users_reach_the_service(make_tenant, stack, admin):
     created = _wait_for(lambda: _processed(stack, tenant.realm, "USER.CREATE"))
     deleted = _wait_for(lambda: _processed(stack, tenant.realm, "USER.DELETE"))
     assert created[0]["via"] == "push" and deleted[0]["via"] == "push"
+
+
+def test_an_admin_deletion_that_was_never_pushed_is_pulled(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    tenant.browser().register(f"first-{uuid.uuid4().hex[:6]}@example.test", "Sunny-Harbor7")
+    _wait_for(lambda: _processed(stack, tenant.realm))
+    requests.post(f"{stack.settings.service_url}/dev/events/reconcile", timeout=60)  # checkpoints set
+
+    admin.update_realm(tenant.realm, {"eventsListeners": ["jboss-logging"]})
+    admin.change_current_realm(tenant.realm)
+    user_id = admin.create_user({"username": f"gone-{uuid.uuid4().hex[:6]}", "enabled": True,
+                                 "email": f"gone-{uuid.uuid4().hex[:6]}@example.test",
+                                 "firstName": "Go", "lastName": "Ne"})
+    admin.delete_user(user_id)
+    admin.update_realm(tenant.realm, {"eventsListeners": ["jboss-logging", "idp-webhook"]})
+    assert _processed(stack, tenant.realm, "USER.DELETE") == []
+
+    requests.post(f"{stack.settings.service_url}/dev/events/reconcile", timeout=60)
+    [deleted] = _processed(stack, tenant.realm, "USER.DELETE")
+    assert deleted["via"] == "pull"
+    requests.post(f"{stack.settings.service_url}/dev/events/reconcile", timeout=60)
+    assert len(_processed(stack, tenant.realm, "USER.DELETE")) == 1, "pulled once"

@@ -14,8 +14,9 @@ from webhooks.events.intake import EventIntake
 from webhooks.keycloak_gateway import KeycloakGateway
 
 log = logging.getLogger(__name__)
-# The user events whose loss would matter; LOGIN and friends are pushed but not re-pulled.
+# The events whose loss would matter; LOGIN and friends are pushed but not re-pulled.
 PULLED_TYPES = ["REGISTER", "VERIFY_EMAIL", "UPDATE_EMAIL", "DELETE_ACCOUNT", "UPDATE_PROFILE"]
+PULLED_ADMIN = (["USER"], ["DELETE"])  # an admin deleting a user frees their phone number
 FIRST_LOOK_BACK = timedelta(days=30)
 
 
@@ -24,6 +25,13 @@ def stored_to_payload(stored: dict, realm: str) -> dict:
     return {"id": stored["id"], "kind": "user", "type": stored["type"], "time": stored.get("time"),
             "realm": realm, "userId": stored.get("userId"), "clientId": stored.get("clientId"),
             "error": stored.get("error"), "details": stored.get("details") or {}}
+
+
+def stored_admin_to_payload(stored: dict, realm: str) -> dict:
+    """Keycloak's stored admin event in the shape of our webhook body."""
+    return {"id": stored["id"], "kind": "admin", "time": stored.get("time"), "realm": realm,
+            "type": f"{stored.get('resourceType')}.{stored.get('operationType')}",
+            "resourcePath": stored.get("resourcePath"), "error": stored.get("error")}
 
 
 @dataclass
@@ -56,20 +64,29 @@ class Reconciler:
         return result
 
     def _reconcile(self, realm: str) -> int:
+        user = self._pull(realm, realm, lambda since: self._gateway.stored_events(realm, since, PULLED_TYPES),
+                          stored_to_payload)
+        admin = self._pull(realm, f"{realm}#admin",
+                           lambda since: self._gateway.stored_admin_events(realm, since, *PULLED_ADMIN),
+                           stored_admin_to_payload)
+        return user + admin
+
+    def _pull(self, realm: str, checkpoint_key: str, fetch: Callable[[datetime], list[dict]],
+              to_payload: Callable[[dict, str], dict]) -> int:
+        """Process one stream of stored events newer than its checkpoint (each stream has its own)."""
         repository = self._intake.repository
-        checkpoint = repository.checkpoint(realm)
+        checkpoint = repository.checkpoint(checkpoint_key)
         since = (datetime.fromtimestamp(checkpoint / 1000, UTC) if checkpoint
                  else datetime.now(UTC) - FIRST_LOOK_BACK)
-        stored = self._gateway.stored_events(realm, since, PULLED_TYPES)
         new = 0
         newest = checkpoint
-        for event in sorted(stored, key=lambda e: e.get("time") or 0):
+        for event in sorted(fetch(since), key=lambda e: e.get("time") or 0):
             if not event.get("id"):
                 continue
-            new += self._intake.process(stored_to_payload(event, realm), via="pull")
+            new += self._intake.process(to_payload(event, realm), via="pull")
             newest = max(newest, int(event.get("time") or 0))
         if newest > checkpoint:
-            repository.advance_checkpoint(realm, newest)
+            repository.advance_checkpoint(checkpoint_key, newest)
         return new
 
 
