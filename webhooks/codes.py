@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 import string
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 # AAA-AAA codes avoid letters people confuse (I/1, O/0).
@@ -51,11 +51,15 @@ def check_attempt(record: OneTimeCode | None, code: str, pepper: bytes, now: dat
         return "no_code_sent"
     if record.attempts_left <= 0:
         return "attempts_spent"
-    expires = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
-    if expires <= now:
+    if record.expires_at <= now:
         return "code_expired"
     if not code_matches(pepper, record.id, code, record.code_hash):
         record.attempts_left -= 1
         return "attempts_spent" if record.attempts_left <= 0 else "wrong_code"
     record.verified_at = now
     return None
+
+
+def seconds_until(sent_at: datetime, wait_seconds: int, now: datetime) -> int:
+    """Whole seconds left before `wait_seconds` after `sent_at` have passed (0 when they have)."""
+    return max(0, int((sent_at + timedelta(seconds=wait_seconds) - now).total_seconds()))

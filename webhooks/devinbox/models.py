@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webhooks.db import Base
+from webhooks.db import Base, UtcDateTime
 
 
 class DevMessage(Base):
@@ -22,7 +22,7 @@ class DevMessage(Base):
     subject: Mapped[str] = mapped_column(Text)
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     def as_dict(self) -> dict:
         """The JSON form served by the inbox API."""

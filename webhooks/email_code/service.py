@@ -10,14 +10,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import check_attempt, code_hash, letter_code
+from webhooks.codes import check_attempt, code_hash, letter_code, seconds_until
 from webhooks.email_code.models import EmailCode
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,6 @@ class EmailCodeOptions:
 class EmailCodeState:
     sent_to: str | None
     resend_in: int
-    expires_in: int
 
 
 class EmailCodeService:
@@ -49,10 +44,8 @@ class EmailCodeService:
         with self._sessions() as session:
             record = self._latest(session, realm, user_id)
         if record is None or record.verified_at is not None:
-            return EmailCodeState(None, 0, 0)
-        resend = int((_aware(record.sent_at) + timedelta(seconds=options.resend_cooldown) - now).total_seconds())
-        expires = int((_aware(record.expires_at) - now).total_seconds())
-        return EmailCodeState(record.email, max(0, resend), max(0, expires))
+            return EmailCodeState(None, 0)
+        return EmailCodeState(record.email, seconds_until(record.sent_at, options.resend_cooldown, now))
 
     def send(self, options: EmailCodeOptions, realm: str, user_id: str, email: str,
              compose: Callable[[str], tuple[str, str]]) -> None:
@@ -61,8 +54,7 @@ class EmailCodeService:
         with self._sessions.begin() as session:
             latest = self._latest(session, realm, user_id)
             if latest is not None and latest.verified_at is None:
-                wait = int((_aware(latest.sent_at) + timedelta(seconds=options.resend_cooldown) - now)
-                           .total_seconds())
+                wait = seconds_until(latest.sent_at, options.resend_cooldown, now)
                 if wait > 0:
                     raise StepRefused("email.resend_too_soon", seconds=wait)
             record_id = str(uuid.uuid4())

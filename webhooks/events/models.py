@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webhooks.db import Base
+from webhooks.db import Base, UtcDateTime
 
 
 class ProcessedEvent(Base):
@@ -22,7 +22,7 @@ class ProcessedEvent(Base):
     user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     occurred_at_ms: Mapped[int] = mapped_column(BigInteger)
     received_via: Mapped[str] = mapped_column(String(8))
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReconcileCheckpoint(Base):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webhooks.db import Base
+from webhooks.db import Base, UtcDateTime
 
 
 class OnboardingFlow(Base):
@@ -23,9 +23,8 @@ class OnboardingFlow(Base):
     return_id: Mapped[str] = mapped_column(String(64))
     issuer: Mapped[str] = mapped_column(String(512))
     locale: Mapped[str] = mapped_column(String(8))
-    signed_in_at: Mapped[int] = mapped_column(Integer)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(16))  # active | completed
 
 
@@ -39,5 +38,5 @@ class StepCompletion(Base):
     realm: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     data: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -27,10 +27,6 @@ class FlowNotFound(DomainError):
     code = "flow_not_found"
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class OnboardingService:
     def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, secret: str, keycloak_url: str,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -47,8 +43,8 @@ class OnboardingService:
                 flow = OnboardingFlow(
                     id=str(uuid.uuid4()), realm=handover.realm, user_id=handover.user_id,
                     handover_id=handover.token_id, return_url=handover.return_url, return_id=handover.return_id,
-                    issuer=handover.issuer, locale=handover.locale, signed_in_at=handover.issued_at,
-                    issued_at=now, expires_at=now + FLOW_LIFETIME, state="active")
+                    issuer=handover.issuer, locale=handover.locale, issued_at=now,
+                    expires_at=now + FLOW_LIFETIME, state="active")
                 session.add(flow)
             return flow
 
@@ -56,7 +52,7 @@ class OnboardingService:
         """An active, unexpired flow."""
         with self._sessions() as session:
             flow = session.get(OnboardingFlow, flow_id)
-        if flow is None or flow.state != "active" or _aware(flow.expires_at) <= self._now():
+        if flow is None or flow.state != "active" or flow.expires_at <= self._now():
             raise FlowNotFound("This onboarding session has ended. Please sign in again to continue.")
         return flow
 

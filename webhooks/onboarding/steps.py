@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC
 
 from webhooks.account_details.service import check as check_account_details
 from webhooks.account_details.service import country_choices
@@ -74,8 +73,7 @@ class PhoneStep:
         """A verified number changes only in an onboarding session begun after it was verified, i.e.
         after signing in again (every sign-in makes a new hand-over and so a new flow)."""
         state = self._phones.state(PhonePolicy.from_step(ctx.step), ctx.flow.realm, ctx.flow.user_id)
-        issued = ctx.flow.issued_at if ctx.flow.issued_at.tzinfo else ctx.flow.issued_at.replace(tzinfo=UTC)
-        return state.verified_at is None or issued > state.verified_at
+        return state.verified_at is None or ctx.flow.issued_at > state.verified_at
 
     def _country(self, ctx: StepContext) -> str | None:
         done = self._onboarding.completed(ctx.flow.realm, ctx.flow.user_id).get("account_details")

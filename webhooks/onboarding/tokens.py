@@ -34,7 +34,6 @@ class Handover:
     return_url: str
     return_id: str
     locale: str
-    issued_at: int
 
 
 def _key(secret_b64: str) -> OctKey:
@@ -64,7 +63,7 @@ def verify_handover(token: str, secret_b64: str, keycloak_url: str) -> Handover:
         raise InvalidHandover("This onboarding link does not come from this provider's sign-in.")
     return Handover(token_id=claims["jti"], realm=realm, user_id=claims["sub"], issuer=expected_issuer,
                     return_url=return_url, return_id=str(claims.get("rid", "")),
-                    locale=str(claims.get("locale") or "en")[:2], issued_at=int(claims["iat"]))
+                    locale=str(claims.get("locale") or "en")[:2])
 
 
 def sign_result(secret_b64: str, *, issuer: str, user_id: str, return_id: str) -> str:

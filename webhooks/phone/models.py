@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webhooks.db import Base
+from webhooks.db import Base, UtcDateTime
 
 
 class PhoneVerification(Base):
@@ -22,10 +22,10 @@ class PhoneVerification(Base):
     country: Mapped[str] = mapped_column(String(2))
     channel: Mapped[str] = mapped_column(String(8))
     code_hash: Mapped[str] = mapped_column(String(64))
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts_left: Mapped[int] = mapped_column(Integer)
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class PhoneSend(Base):
@@ -40,7 +40,7 @@ class PhoneSend(Base):
     prefix: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
     ip: Mapped[str] = mapped_column(String(64))
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class BlockedNumber(Base):
@@ -52,4 +52,4 @@ class BlockedNumber(Base):
     realm: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[str] = mapped_column(String(64), index=True)
     e164: Mapped[str] = mapped_column(String(20))
-    blocked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_at: Mapped[datetime] = mapped_column(UtcDateTime)

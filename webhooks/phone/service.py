@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import check_attempt, code_hash, numeric_code
+from webhooks.codes import check_attempt, code_hash, numeric_code, seconds_until
 from webhooks.phone.models import BlockedNumber, PhoneSend, PhoneVerification
 from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, parse_number
 from webhooks.phone.sms import SmsProvider
@@ -19,22 +19,12 @@ from webhooks.step_errors import StepRefused
 Clock = Callable[[], datetime]
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without tzinfo; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _cooldown_left(record: PhoneVerification, now: datetime, cooldown: int) -> int:
-    return max(0, int((_aware(record.sent_at) + timedelta(seconds=cooldown) - now).total_seconds()))
-
-
 @dataclass(frozen=True)
 class PhoneState:
     """What the phone page shows: a pending code, or a verified number."""
 
     pending_number: str | None = None
     resend_in: int = 0
-    expires_in: int = 0
     attempts_left: int = 0
     verified_number: str | None = None
     verified_at: datetime | None = None
@@ -54,16 +44,15 @@ class PhoneService:
         with self._sessions() as session:
             verified = self._verified(session, realm, user_id)
             pending = self._latest(session, realm, user_id)
-        if pending is None or pending.verified_at is not None or _aware(pending.expires_at) <= now \
+        if pending is None or pending.verified_at is not None or pending.expires_at <= now \
                 or pending.attempts_left <= 0:
             pending = None
         return PhoneState(
             pending_number=pending.e164 if pending else None,
-            resend_in=_cooldown_left(pending, now, policy.resend_cooldown) if pending else 0,
-            expires_in=int((_aware(pending.expires_at) - now).total_seconds()) if pending else 0,
+            resend_in=seconds_until(pending.sent_at, policy.resend_cooldown, now) if pending else 0,
             attempts_left=pending.attempts_left if pending else 0,
             verified_number=verified.e164 if verified else None,
-            verified_at=_aware(verified.verified_at) if verified else None)
+            verified_at=verified.verified_at if verified else None)
 
     def send_code(self, policy: PhonePolicy, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
@@ -115,7 +104,7 @@ class PhoneService:
             raise StepRefused("phone.number_taken")
         latest = self._latest(session, realm, user_id)
         if latest is not None and latest.e164 == number.e164 and latest.verified_at is None:
-            wait = _cooldown_left(latest, now, policy.resend_cooldown)
+            wait = seconds_until(latest.sent_at, policy.resend_cooldown, now)
             if wait > 0:
                 raise StepRefused("phone.resend_too_soon", seconds=wait)
         since = now - timedelta(days=1)

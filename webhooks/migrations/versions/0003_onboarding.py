@@ -20,7 +20,6 @@ def upgrade() -> None:
         sa.Column("return_id", sa.String(64), nullable=False),
         sa.Column("issuer", sa.String(512), nullable=False),
         sa.Column("locale", sa.String(8), nullable=False),
-        sa.Column("signed_in_at", sa.Integer, nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),

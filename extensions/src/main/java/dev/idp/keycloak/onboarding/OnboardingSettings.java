@@ -59,11 +59,6 @@ final class OnboardingSettings {
         return "login".equals(section.get("enforce")) && steps instanceof java.util.List<?> list && !list.isEmpty();
     }
 
-    static boolean hasSteps(RealmModel realm) {
-        Object steps = section(realm).get("steps");
-        return steps instanceof java.util.List<?> list && !list.isEmpty();
-    }
-
     private static Map<?, ?> section(RealmModel realm) {
         String raw = realm.getAttribute(REALM_ATTRIBUTE);
         if (raw == null || raw.isBlank()) {
