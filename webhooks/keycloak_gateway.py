@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from keycloak import KeycloakAdmin
@@ -12,6 +13,8 @@ from keycloak.exceptions import KeycloakError
 from webhooks.domain_errors import DomainError
 
 ONBOARDING_ATTRIBUTE = "idp.onboarding"
+# A wizard page needs the realm's steps and name several times; `idp apply` changes show up this soon.
+REALM_CACHE_SECONDS = 30.0
 
 
 class KeycloakUnavailable(DomainError):
@@ -27,6 +30,7 @@ class KeycloakGateway:
         self._client_id = client_id
         self._client_secret = client_secret
         self._admins: dict[str, KeycloakAdmin] = {}
+        self._realms: dict[str, tuple[float, dict]] = {}
         self._lock = threading.Lock()
 
     def _admin(self, realm: str) -> KeycloakAdmin:
@@ -78,7 +82,14 @@ class KeycloakGateway:
         return self._realm(realm).get("displayName") or realm
 
     def _realm(self, realm: str) -> dict:
-        return self._call(realm, "reading the realm", lambda admin: admin.get_realm(realm))
+        with self._lock:
+            cached = self._realms.get(realm)
+        if cached is not None and time.monotonic() - cached[0] < REALM_CACHE_SECONDS:
+            return cached[1]
+        representation = self._call(realm, "reading the realm", lambda admin: admin.get_realm(realm))
+        with self._lock:
+            self._realms[realm] = (time.monotonic(), representation)
+        return representation
 
     def get_user(self, realm: str, user_id: str) -> dict:
         return self._call(realm, "reading a user", lambda admin: admin.get_user(user_id))

@@ -43,6 +43,8 @@ def test_the_wizard_speaks_the_language_of_the_sign_in(make_tenant, admin):
     refused = browser.submit(page, {"country": "RU", "account_type": "business", "company_name": "",
                                     "tax_id": ""}, "account-form")
     assert "Укажите название компании" in refused.soup.find(id="error").text
+    english = browser.open(page.url, lang="en")
+    assert "Account details" in english.text and "Germany" in english.text, "the picked language wins"
 
 
 def test_account_details_are_visible_in_the_account_console(make_tenant, admin):

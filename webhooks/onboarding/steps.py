@@ -24,6 +24,7 @@ class StepContext:
     flow: OnboardingFlow
     step: dict
     t: Translate
+    locale: str  # the page's language: the sign-in's, or the one the user picked
 
 
 class AccountDetailsStep:
@@ -33,12 +34,12 @@ class AccountDetailsStep:
         self._onboarding, self._gateway = onboarding, gateway
 
     def view(self, ctx: StepContext) -> dict:
-        return {"countries": country_choices(ctx.flow.locale, ctx.step.get("countries") or ()),
+        return {"countries": country_choices(ctx.locale, ctx.step.get("countries") or ()),
                 "business_allowed": ctx.step.get("business_accounts", True)}
 
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         details = check_account_details(form, ctx.step.get("countries") or (), ctx.step.get("business_accounts", True),
-                                        ctx.flow.locale)
+                                        ctx.locale)
         self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": details.as_attributes()})
         self._onboarding.complete_step(ctx.flow, self.kind, {"country": details.country})
 

@@ -46,9 +46,9 @@ def _render(flow: OnboardingFlow, step: dict, error: str | None = None, status: 
     done = _service().completed(flow.realm, flow.user_id)
     adapters = current_app.extensions["onboarding_steps"]
     adapter = adapters[step["kind"]]
-    context = StepContext(flow, step, t)
+    context = StepContext(flow, step, t, locale)
     phone_step = next((s for s in steps if s["kind"] == "phone"), None)
-    extra = {"may_change_phone": adapters["phone"].may_change_verified(StepContext(flow, phone_step, t))
+    extra = {"may_change_phone": adapters["phone"].may_change_verified(StepContext(flow, phone_step, t, locale))
              if phone_step and "phone" in done else False}
     return render_template(f"onboarding/{step['kind']}.html", t=t, locale=locale, flow=flow, step=step, steps=steps,
                            tenant_name=current_app.extensions["keycloak"].display_name(flow.realm),
@@ -92,7 +92,8 @@ def submit(flow_id: str, kind: str, action: str):
     step = _service().current_step(flow)
     if step is None or step["kind"] != kind or kind not in steps:
         return redirect(url_for(".show", flow_id=flow.id))  # a stale form from an earlier step
-    context = StepContext(flow, step, partial(translate, _locale(flow)))
+    locale = _locale(flow)
+    context = StepContext(flow, step, partial(translate, locale), locale)
     try:
         steps[kind].submit(context, action, request.form, request.remote_addr or "unknown")
     except StepRefused as exc:
@@ -104,7 +105,8 @@ def _edit_phone(flow: OnboardingFlow):
     step = next((s for s in _service().steps(flow.realm) if s["kind"] == "phone"), None)
     if step is None:
         return redirect(url_for(".show", flow_id=flow.id))
-    context = StepContext(flow, step, partial(translate, _locale(flow)))
+    locale = _locale(flow)
+    context = StepContext(flow, step, partial(translate, locale), locale)
     if not current_app.extensions["onboarding_steps"]["phone"].may_change_verified(context):
         current = _service().current_step(flow) or step
         return _render(flow, current, error=context.t("change_after_sign_in"), status=409)
