@@ -64,7 +64,7 @@ def stack_status(settings: Settings) -> dict:
     info = stack.running(settings)
     local = stack.settings_for_running_stack(settings)
     state = StateDir(settings.state_dir)
-    kc = local.keycloak_url
+    kc = local.keycloak_public_url
     try:
         realms = [t.realm for t in load_tenants(settings.config_dir)]
     except IdpError:
@@ -72,7 +72,8 @@ def stack_status(settings: Settings) -> dict:
     admin = admin_credentials(state) if state.admin_file.exists() else None
     return {
         "running": info is not None,
-        "keycloak": {"url": kc, "port": local.keycloak_port, "admin_console": f"{kc}/admin/master/console/",
+        "keycloak": {"url": kc, "local_url": local.keycloak_url, "port": local.keycloak_port,
+                     "admin_console": f"{kc}/admin/master/console/",
                      "management_url": local.management_url, "health": f"{local.management_url}/health/ready",
                      "pid": (info or {}).get("keycloak_pid")},
         "service": {"url": local.service_url, "port": local.service_port, "health": f"{local.service_url}/healthz",

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from provisioner.errors import IdpError
 
@@ -27,6 +28,16 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _public_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+        raise IdpError(f"IDP_KEYCLOAK_PUBLIC_URL={raw!r} is not an http(s) URL of a host.",
+                       "Write it as users reach Keycloak, e.g. https://id.example.com (no query, no fragment).")
+    return raw.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and which loopback ports the local stack uses."""
@@ -41,6 +52,9 @@ class Settings:
     service_port: int
     smtp_port: int
     java_home: Path | None
+    # The URL users and relying apps reach Keycloak at. Keycloak builds every link (issuer, email
+    # links, redirects) from it, never from a request's Host header.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,11 +73,17 @@ class Settings:
             service_port=_port(env, "IDP_SERVICE_PORT", 5080),
             smtp_port=_port(env, "IDP_SMTP_PORT", 2525),
             java_home=Path(env["JAVA_HOME"]) if env.get("JAVA_HOME") else None,
+            public_url=_public_url(env.get("IDP_KEYCLOAK_PUBLIC_URL", "")),
         )
 
     @property
     def keycloak_url(self) -> str:
         return f"http://127.0.0.1:{self.keycloak_port}"
+
+    @property
+    def keycloak_public_url(self) -> str:
+        """Keycloak's fixed public URL: IDP_KEYCLOAK_PUBLIC_URL, else the loopback URL `idp up` prints."""
+        return self.public_url or self.keycloak_url
 
     @property
     def service_url(self) -> str:

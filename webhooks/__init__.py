@@ -25,7 +25,9 @@ from webhooks.onboarding import forget
 from webhooks.onboarding.service import OnboardingService
 from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
 from webhooks.phone.service import PhoneService
-from webhooks.phone.sms import DevSinkSms, SmsProvider, TwilioSms
+from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
+
+MAX_REQUEST_BYTES = 64 * 1024
 
 
 def configure_database(app: Flask, config: ServiceConfig) -> None:
@@ -56,7 +58,11 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
     if config.sms_provider == "twilio":
         return TwilioSms(config.twilio_account_sid, config.twilio_auth_token, config.twilio_from,
                          config.twilio_base_url)
-    return DevSinkSms(DevInboxRepository(app.extensions["db_sessions"]))
+    if config.sms_provider == "dev" and config.dev_inbox:
+        from webhooks.devinbox.sms_sink import DevSinkSms
+
+        return DevSinkSms(DevInboxRepository(app.extensions["db_sessions"]))
+    return NoSms()
 
 
 def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
@@ -66,7 +72,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                       SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     sessions = app.extensions["db_sessions"]
     gateway = app.extensions["keycloak"]
-    onboarding = OnboardingService(sessions, gateway, config.onboarding_secret, config.keycloak_url)
+    onboarding = OnboardingService(sessions, gateway, config.onboarding_secret, config.issuer_base)
     phones = PhoneService(sessions, _sms_provider(app, config), _derived_key(config.onboarding_secret, "phone-codes"))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer, _derived_key(config.onboarding_secret, "email-codes"))
@@ -95,6 +101,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
     if config.dev_inbox:
+        app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "
+                           "on; never expose this service. Set IDP_SERVICE_DEV_INBOX=false in production.")
         from webhooks.devinbox.views import bp as inbox_bp
         from webhooks.events.dev_views import bp as dev_events_bp
 
@@ -109,6 +117,8 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     config = config or ServiceConfig.from_env()
     app = Flask(__name__)
     app.config["SERVICE"] = config
+    # Every body this service accepts (webhooks, step forms) is small: refuse big ones unread.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     if config.trusted_proxies:
         # Behind N reverse proxies: take the client's address (per-IP phone limits) and scheme from them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,

@@ -7,7 +7,7 @@ import sys
 
 from waitress import serve
 
-from webhooks import create_app
+from webhooks import MAX_REQUEST_BYTES, create_app
 from webhooks.config import ConfigProblem, ServiceConfig
 from webhooks.devinbox.smtp_sink import start_smtp_sink
 from webhooks.events.reconciler import ReconcilerThread
@@ -29,7 +29,9 @@ def main(argv: list[str]) -> int:
     reconciler = ReconcilerThread(app.extensions["reconciler"], config.reconcile_interval)
     reconciler.start()
     try:
-        serve(app, host="127.0.0.1", port=config.port, threads=8, ident="idp-service")
+        # waitress buffers a whole body before the app sees it: it must refuse big ones itself.
+        serve(app, host="127.0.0.1", port=config.port, threads=8, ident="idp-service",
+              max_request_body_size=MAX_REQUEST_BYTES)
     finally:
         reconciler.stop()
         if sink is not None:

@@ -43,6 +43,15 @@ def _webhook_secret(env: Mapping[str, str]) -> str:
     return secret
 
 
+def _sms_provider(env: Mapping[str, str]) -> str:
+    dev = _flag(env, "IDP_SERVICE_DEV_INBOX", False)
+    provider = _choice(env, "IDP_SERVICE_SMS_PROVIDER", ("dev", "twilio", "none"), "dev" if dev else "none")
+    if provider == "dev" and not dev:
+        raise ConfigProblem("IDP_SERVICE_SMS_PROVIDER=dev puts codes in the dev inbox, which is off; set "
+                            "IDP_SERVICE_SMS_PROVIDER=twilio (with IDP_TWILIO_*) or IDP_SERVICE_DEV_INBOX=true.")
+    return provider
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """Everything the service reads from its environment."""
@@ -53,6 +62,9 @@ class ServiceConfig:
     dev_inbox: bool
     public_url: str = "http://127.0.0.1:5080"
     keycloak_url: str = "http://127.0.0.1:8080"
+    # Where browsers reach Keycloak: the issuer of hand-over tokens and the way back. Differs from
+    # keycloak_url when the service talks to Keycloak on an internal address.
+    keycloak_public_url: str = ""
     service_client_id: str = "idp-service"
     service_client_secret: str = field(default="", repr=False)
     webhook_secret: str = field(default="", repr=False)
@@ -61,7 +73,7 @@ class ServiceConfig:
     reconcile_interval: int = 30
     smtp_host: str = "127.0.0.1"
     mail_from: str = "no-reply@idp.localhost"
-    sms_provider: str = "dev"
+    sms_provider: str = "none"  # none: phone steps stop with a clear error until a provider is set
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from: str = ""
@@ -69,17 +81,25 @@ class ServiceConfig:
     theme_dir: str = ""
     trusted_proxies: int = 0
 
+    @property
+    def issuer_base(self) -> str:
+        """The Keycloak URL realm issuers start with."""
+        return self.keycloak_public_url or self.keycloak_url
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServiceConfig:
-        """Read the settings; the dev mail sink and inbox are on unless IDP_SERVICE_DEV_INBOX=false."""
+        """Read the settings. Production by default: the dev mail sink, inbox and /dev endpoints run
+        only with IDP_SERVICE_DEV_INBOX=true (the local stack and the tests set it)."""
         env = os.environ if env is None else env
+        keycloak_url = env.get("IDP_KEYCLOAK_URL", "http://127.0.0.1:8080").rstrip("/")
         return cls(
             database_url=env.get("IDP_SERVICE_DATABASE_URL") or env.get("DATABASE_URL") or "sqlite:///service.db",
             port=_int(env, "IDP_SERVICE_PORT", 5080),
             smtp_port=_int(env, "IDP_SMTP_PORT", 2525),
-            dev_inbox=_flag(env, "IDP_SERVICE_DEV_INBOX", True),
+            dev_inbox=_flag(env, "IDP_SERVICE_DEV_INBOX", False),
             public_url=env.get("IDP_SERVICE_PUBLIC_URL", "http://127.0.0.1:5080").rstrip("/"),
-            keycloak_url=env.get("IDP_KEYCLOAK_URL", "http://127.0.0.1:8080").rstrip("/"),
+            keycloak_url=keycloak_url,
+            keycloak_public_url=(env.get("IDP_KEYCLOAK_PUBLIC_URL") or keycloak_url).rstrip("/"),
             service_client_id=env.get("IDP_SERVICE_CLIENT_ID", "idp-service"),
             service_client_secret=env.get("IDP_SERVICE_CLIENT_SECRET", ""),
             webhook_secret=_webhook_secret(env),
@@ -88,7 +108,7 @@ class ServiceConfig:
             reconcile_interval=_int(env, "IDP_SERVICE_RECONCILE_INTERVAL", 30),
             smtp_host=env.get("IDP_SMTP_HOST", "127.0.0.1"),
             mail_from=env.get("IDP_SERVICE_MAIL_FROM", "no-reply@idp.localhost"),
-            sms_provider=_choice(env, "IDP_SERVICE_SMS_PROVIDER", ("dev", "twilio"), "dev"),
+            sms_provider=_sms_provider(env),
             twilio_account_sid=env.get("IDP_TWILIO_ACCOUNT_SID", ""),
             twilio_auth_token=env.get("IDP_TWILIO_AUTH_TOKEN", ""),
             twilio_from=env.get("IDP_TWILIO_FROM", ""),

@@ -17,7 +17,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description}), exc.code
+        response = jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description})
+        response.status_code = exc.code or 500
+        # Keep what the error says besides its body: Allow on a 405, Location on a redirect.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

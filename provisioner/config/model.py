@@ -205,20 +205,37 @@ class PhoneStep(Strict):
     daily_limits: PhoneDailyLimits = Field(default_factory=PhoneDailyLimits)
 
 
+def _not_runnable_yet(kind: str) -> None:
+    # A declared step must be done before onboarding completes; one the service cannot run would
+    # either block every user or (worse) be skipped, so it is refused here.
+    raise ValueError(f"the {kind!r} step does not run in this version yet, so no user could finish it; "
+                     f"remove it from onboarding.steps")
+
+
 class CaptchaStep(Strict):
-    """Self-hosted image captcha instead of a phone check (seed 000)."""
+    """Self-hosted image captcha instead of a phone check (seed 000). Not runnable yet."""
 
     kind: Literal["captcha"]
     length: int = Field(5, ge=4, le=8)
 
+    @model_validator(mode="after")
+    def _runnable(self) -> CaptchaStep:
+        _not_runnable_yet(self.kind)
+        return self
+
 
 class CardStep(Strict):
-    """Payment card binding with a test charge (seeds 002, 004)."""
+    """Payment card binding with a test charge (seeds 002, 004). Not runnable yet."""
 
     kind: Literal["card"]
     test_charge: int = Field(1, ge=0, le=500)
     allow_virtual_cards: bool = False
     auto_top_up: bool = True
+
+    @model_validator(mode="after")
+    def _runnable(self) -> CardStep:
+        _not_runnable_yet(self.kind)
+        return self
 
 
 Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,

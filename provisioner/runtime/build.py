@@ -12,8 +12,8 @@ from provisioner.errors import RuntimeFailure
 from provisioner.runtime.distribution import KEYCLOAK_VERSION
 
 EXTENSION_JAR = "idp-keycloak-extensions.jar"
-# Build-time options of the local server; runtime options are passed at start (see keycloak.py).
-BUILD_OPTIONS = ("--db=dev-file", "--health-enabled=true", "--cache=local")
+# Build-time options of the local server; runtime options are passed at start (see stack.py).
+BUILD_OPTIONS = ("--db=dev-file", "--health-enabled=true")
 
 
 def _tree_digest(paths: list[Path]) -> str:

@@ -56,7 +56,13 @@ def _keycloak_command(settings: Settings, home: Path, state: StateDir) -> list[s
     return [
         str(home / "bin" / "kc.sh"), "start", "--optimized",
         "--http-enabled=true", "--http-host=127.0.0.1", f"--http-port={settings.keycloak_port}",
-        f"--http-management-port={settings.management_port}", "--hostname-strict=false",
+        f"--http-management-port={settings.management_port}",
+        # Links in emails, the issuer and redirects come from this URL, never from the request's
+        # Host header (a foreign Host must not poison a password-reset link).
+        f"--hostname={settings.keycloak_public_url}", "--hostname-strict=true",
+        # One node: no cluster transport. `cache` is a runtime option (kc.sh build ignores it); left
+        # at its default, JGroups listens on 7800 and 57800 on every interface.
+        "--cache=local",
         f"--db-url={db_url}", "--log=file", f"--log-file={state.logs / 'keycloak.log'}",
     ]
 
@@ -72,6 +78,9 @@ def service_env(settings: Settings, state: StateDir) -> dict[str, str]:
         or f"sqlite:///{state.data / 'service.db'}",
         "IDP_SERVICE_PUBLIC_URL": settings.service_url,
         "IDP_KEYCLOAK_URL": settings.keycloak_url,
+        "IDP_KEYCLOAK_PUBLIC_URL": settings.keycloak_public_url,
+        # The local stack is a development stack: its mail/SMS sink and /dev pages are on here only.
+        "IDP_SERVICE_DEV_INBOX": "true",
         "IDP_SERVICE_CLIENT_SECRET": shared.service_client_secret,
         "IDP_WEBHOOK_SECRET": shared.webhook_secret,
         "IDP_ONBOARDING_SECRET": shared.onboarding_secret,
@@ -124,7 +133,7 @@ def up(settings: Settings, console: Console) -> bool:
         "dev SMTP": (settings.smtp_port, "IDP_SMTP_PORT"),
     })
     installation = install(settings, console)
-    info = {"keycloak_pid": None, **_ports(settings)}
+    info = {"keycloak_pid": None, **_ports(settings), "public_url": settings.keycloak_public_url}
     info["service_pid"] = start_service(settings, console)
     write_stack(state, info)
     env = keycloak_env(settings, state, installation)
@@ -186,7 +195,11 @@ def settings_for_running_stack(settings: Settings) -> Settings:
     info = read_stack(StateDir(settings.state_dir))
     if not info:
         return settings
-    return replace(settings, **{k: info[k] for k in _ports(settings)})
+    ports = {k: info[k] for k in _ports(settings)}
+    started = replace(settings, **ports, public_url=None)
+    # A stack started with its default (loopback) public URL keeps it when its ports are read back.
+    public = info.get("public_url")
+    return replace(started, public_url=public if public and public != started.keycloak_url else None)
 
 
 def require_running(settings: Settings) -> tuple[Settings, AdminCredentials]:

@@ -17,10 +17,10 @@ def test_the_document_is_valid_and_matches_the_routes(tmp_path):
                                    dev_inbox=True))
     document = app.test_client().get("/openapi.json").get_json()
     validate(document)
-    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+    routes = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
               if not rule.rule.startswith(HTML_PAGES) or "/api/" in rule.rule}
     assert set(document["paths"]) == routes
     for path, operations in document["paths"].items():
         rule_methods = {m.lower() for r in app.url_map.iter_rules()
-                        if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) == path for m in r.methods}
+                        if re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule) == path for m in r.methods}
         assert set(operations) <= rule_methods, path

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from tests.support.clock import Clock
 from webhooks.devinbox.repository import DevInboxRepository
+from webhooks.devinbox.sms_sink import DevSinkSms
 from webhooks.phone.models import PhoneVerification
 from webhooks.phone.phone_policy import DailyLimits, PhonePolicy, parse_number
 from webhooks.phone.service import PhoneService
-from webhooks.phone.sms import DevSinkSms
 from webhooks.step_errors import StepRefused
 
 RU = "+79991234567"

@@ -45,7 +45,7 @@ def test_shipped_config_is_valid(config):
      "sessions.idle: 'soon' is not a duration"),
     ("tenants/console.yaml", "realm: console", "realm: Console_1",
      "realm: String should match pattern '^[a-z][a-z0-9-]{1,62}$'"),
-    ("tenants/cloud.yaml", "    - kind: card", "    - kind: cheque",
+    ("tenants/console.yaml", "    - kind: account_details", "    - kind: cheque",
      "onboarding.steps[1]: Input tag 'cheque' found using 'kind' does not match"),
 ])
 def test_broken_yaml_names_file_line_key_and_reason(config, file, old, new, expected):
@@ -91,3 +91,16 @@ def test_every_problem_is_reported_at_once(config):
         path.write_text(path.read_text() + "\nsurprise: 1\n")
     result = validate(config)
     assert result.stderr.count("surprise: unknown key") == 2
+
+
+@pytest.mark.parametrize("kind", ["card", "captcha"])
+def test_a_step_that_cannot_run_yet_is_refused_by_name(config, kind):
+    """Declared steps must be done; one the service cannot run would be skipped or block everyone."""
+    path = config / "tenants" / "cloud.yaml"
+    text = path.read_text()
+    path.write_text(text + f"    - kind: {kind}\n")
+    line = len(text.splitlines()) + 1
+    result = validate(config)
+    assert result.returncode == 2
+    assert (f"idp-config/tenants/cloud.yaml:{line}: onboarding.steps[1]: the {kind!r} step does not run in this "
+            f"version yet, so no user could finish it; remove it from onboarding.steps") in result.stderr, result.stderr

@@ -39,9 +39,9 @@ class DevInboxRepository:
         with self._sessions() as session:
             return session.get(DevMessage, message_id)
 
-    def recipients(self) -> list[tuple[str, int]]:
-        """Every recipient with its message count, most recent first."""
+    def recipients(self, limit: int = 200) -> list[tuple[str, int]]:
+        """The most recent recipients (at most `limit`) with their message counts."""
         query = (select(DevMessage.recipient, func.count(), func.max(DevMessage.id))
-                 .group_by(DevMessage.recipient).order_by(func.max(DevMessage.id).desc()))
+                 .group_by(DevMessage.recipient).order_by(func.max(DevMessage.id).desc()).limit(limit))
         with self._sessions() as session:
             return [(recipient, count) for recipient, count, _ in session.execute(query)]

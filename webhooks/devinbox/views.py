@@ -5,8 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from webhooks.devinbox.repository import DevInboxRepository
+from webhooks.query_params import bounded_int, bounded_text
 
 bp = Blueprint("devinbox", __name__, url_prefix="/dev/inbox")
+# Ids beyond a 32-bit integer cannot exist; the route answers 404 rather than asking the database.
+MESSAGE_ID = "<int(max=2147483647):message_id>"
+MAX_LIMIT = 500
 
 
 def _repository() -> DevInboxRepository:
@@ -16,12 +20,12 @@ def _repository() -> DevInboxRepository:
 @bp.get("")
 def inbox_page():
     """Recipients and their newest messages; ?to= narrows it to one recipient."""
-    recipient = request.args.get("to") or None
+    recipient = bounded_text(request.args, "to", 320)
     return render_template("inbox.html", recipient=recipient, recipients=_repository().recipients(),
                            messages=_repository().list(recipient))
 
 
-@bp.get("/<int:message_id>")
+@bp.get(f"/{MESSAGE_ID}")
 def message_page(message_id: int):
     """One message, with its HTML body shown in a sandboxed frame."""
     message = _repository().get(message_id) or abort(404)
@@ -31,12 +35,12 @@ def message_page(message_id: int):
 @bp.get("/api/messages")
 def list_messages():
     """JSON list of messages, newest first; ?to=ADDRESS for one recipient."""
-    limit = min(request.args.get("limit", default=100, type=int) or 100, 500)
-    messages = _repository().list(request.args.get("to") or None, limit)
+    limit = bounded_int(request.args, "limit", 100, 1, MAX_LIMIT)
+    messages = _repository().list(bounded_text(request.args, "to", 320), limit)
     return jsonify({"messages": [m.as_dict() for m in messages]})
 
 
-@bp.get("/api/messages/<int:message_id>")
+@bp.get(f"/api/messages/{MESSAGE_ID}")
 def get_message(message_id: int):
     """JSON of one message."""
     message = _repository().get(message_id) or abort(404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 
@@ -20,6 +21,11 @@ REQUIRED_FIELDS = ("id", "realm", "type")
 class InvalidDelivery(DomainError):
     status = 401
     code = "invalid_signature"
+
+
+class MalformedDelivery(DomainError):
+    status = 400
+    code = "invalid_body"
 
 
 class DuplicateEvent(DomainError):
@@ -42,12 +48,22 @@ class EventIntake:
             raise InvalidDelivery("This service has no webhook secret configured, so it accepts no deliveries.")
         lowered = {k.lower(): v for k, v in headers.items()}
         try:
-            event = self._webhook.verify(body, lowered)
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MalformedDelivery("Delivery refused: the body is not UTF-8 text.") from exc
+        try:
+            self._webhook.verify(text, lowered, json_parse=False)
         except WebhookVerificationError as exc:
             raise InvalidDelivery(f"Delivery refused: {exc}.") from exc
-        if not isinstance(event, dict) or any(not event.get(f) for f in REQUIRED_FIELDS):
-            raise InvalidDelivery("Delivery refused: the body lacks id, realm or type.", code="invalid_body",
-                                  status=400)
+        except ValueError as exc:  # a signature header that is not "v1,<base64>" pairs
+            raise InvalidDelivery("Delivery refused: the webhook-signature header is malformed.") from exc
+        try:
+            event = json.loads(text)
+        except ValueError as exc:
+            raise MalformedDelivery("Delivery refused: the body is not JSON.") from exc
+        if not isinstance(event, dict) or any(not isinstance(event.get(f), str) or not event.get(f)
+                                              for f in REQUIRED_FIELDS):
+            raise MalformedDelivery("Delivery refused: the body lacks id, realm or type.")
         if event["id"] != lowered.get("webhook-id"):
             raise InvalidDelivery("Delivery refused: the body's id differs from the webhook-id header.")
         return event

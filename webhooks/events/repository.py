@@ -32,8 +32,9 @@ class EventRepository:
             return False  # a concurrent delivery of the same event won
         return True
 
-    def processed(self, realm: str | None = None, type_: str | None = None) -> list[ProcessedEvent]:
-        query = select(ProcessedEvent).order_by(ProcessedEvent.occurred_at_ms)
+    def processed(self, realm: str | None = None, type_: str | None = None, limit: int = 100) -> list[ProcessedEvent]:
+        """The newest processed events (at most `limit`), newest first."""
+        query = select(ProcessedEvent).order_by(ProcessedEvent.occurred_at_ms.desc()).limit(limit)
         if realm:
             query = query.where(ProcessedEvent.realm == realm)
         if type_:

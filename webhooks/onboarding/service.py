@@ -27,6 +27,13 @@ class FlowNotFound(DomainError):
     code = "flow_not_found"
 
 
+class StepNotRunnable(DomainError):
+    """The tenant declares a step this service cannot run: onboarding stops (fail closed)."""
+
+    status = 503
+    code = "step_not_runnable"
+
+
 class OnboardingService:
     def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, secret: str, keycloak_url: str,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -57,13 +64,16 @@ class OnboardingService:
         return flow
 
     def steps(self, realm: str) -> list[dict]:
-        """The tenant's steps this service can run, in the tenant's order."""
+        """The tenant's steps in the tenant's order; StepNotRunnable if any of them cannot run here,
+        because a declared step must be done, never skipped."""
         declared = self._gateway.onboarding_config(realm).get("steps", [])
-        skipped = [s["kind"] for s in declared if s["kind"] not in IMPLEMENTED_STEPS]
-        if skipped:
-            log.warning("onboarding of realm %s skips steps this version cannot run yet: %s", realm,
-                        ", ".join(skipped))
-        return [s for s in declared if s["kind"] in IMPLEMENTED_STEPS]
+        unknown = [str(s.get("kind")) for s in declared if s.get("kind") not in IMPLEMENTED_STEPS]
+        if unknown:
+            log.error("onboarding of realm %s stopped: it declares steps this service cannot run: %s", realm,
+                      ", ".join(unknown))
+            raise StepNotRunnable("Sign-up cannot be completed right now: this provider requires a step that "
+                                  "is not available. Please contact the provider's support.")
+        return declared
 
     def completed(self, realm: str, user_id: str) -> dict[str, StepCompletion]:
         with self._sessions() as session:

@@ -11,7 +11,6 @@ from webhooks.onboarding.i18n import SUPPORTED, translate
 from webhooks.onboarding.models import OnboardingFlow
 from webhooks.onboarding.service import FlowNotFound, OnboardingService
 from webhooks.onboarding.steps import StepContext
-from webhooks.onboarding.tokens import InvalidHandover
 from webhooks.step_errors import StepRefused
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -59,8 +58,9 @@ def _render(flow: OnboardingFlow, step: dict, error: str | None = None, status: 
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
     t = partial(translate, _locale())
-    message = t("flow.ended") if isinstance(exc, FlowNotFound) else (
-        t("handover.invalid") if isinstance(exc, InvalidHandover) else exc.message)
+    # The page speaks the user's language: each error code has its message in the bundles.
+    key = f"error.{exc.code}"
+    message = t(key) if t(key) != key else exc.message
     return render_template("onboarding/error.html", t=t, locale=_locale(), message=message), exc.status
 
 

@@ -1,4 +1,5 @@
-"""Sending codes by SMS or voice call: one interface, a dev sink and a real HTTP provider (Twilio)."""
+"""Sending codes by SMS or voice call: one interface and a real HTTP provider (Twilio); the dev sink
+lives with the dev inbox."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from xml.sax.saxutils import escape
 
 import requests
 
-from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.domain_errors import DomainError
 from webhooks.phone.phone_policy import mask
 
@@ -26,15 +26,12 @@ class SmsProvider(Protocol):
     def send(self, to: str, text: str, channel: str) -> None: ...
 
 
-class DevSinkSms:
-    """Puts messages into the dev inbox (channel sms or voice) instead of a phone network."""
-
-    def __init__(self, inbox: DevInboxRepository) -> None:
-        self._inbox = inbox
+class NoSms:
+    """No provider configured: every send stops with a clear error instead of silently going nowhere."""
 
     def send(self, to: str, text: str, channel: str) -> None:
-        self._inbox.add(channel=channel, recipients=[to], sender=f"dev-{channel}", subject=text, text_body=text,
-                        html_body=None)
+        raise DeliveryFailed("Phone verification is not set up on this service yet. Please contact support.",
+                             code="sms_not_configured", status=503)
 
 
 class TwilioSms:
