@@ -26,6 +26,7 @@ from webhooks.onboarding.service import OnboardingService
 from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
 from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
+from webhooks.security_headers import configure_security_headers
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -127,5 +128,6 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     configure_events(app, config)
     configure_onboarding(app, config)
     configure_blueprints(app, config)
+    configure_security_headers(app, config.issuer_base, config.public_url.startswith("https://"))
     register_error_handlers(app)
     return app

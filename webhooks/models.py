@@ -3,8 +3,9 @@
 from webhooks.devinbox.models import DevMessage
 from webhooks.email_code.models import EmailCode
 from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
+from webhooks.limits import LimitCooldown, LimitCounter
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
-from webhooks.phone.models import BlockedNumber, PhoneSend, PhoneVerification
+from webhooks.phone.models import BlockedNumber, PhoneVerification
 
-__all__ = ["BlockedNumber", "DevMessage", "EmailCode", "OnboardingFlow", "PhoneSend", "PhoneVerification",
-           "ProcessedEvent", "ReconcileCheckpoint", "StepCompletion"]
+__all__ = ["BlockedNumber", "DevMessage", "EmailCode", "LimitCooldown", "LimitCounter", "OnboardingFlow",
+           "PhoneVerification", "ProcessedEvent", "ReconcileCheckpoint", "StepCompletion"]

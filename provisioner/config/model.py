@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
+import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from provisioner.config.durations import Duration
@@ -180,29 +181,64 @@ class AccountDetailsStep(Strict):
 
 
 class PhoneDailyLimits(Strict):
-    """Codes sent per day, against SMS pumping: per number, user, client IP, number prefix, country."""
+    """Codes sent per UTC day, against SMS pumping: per number, user, client IP, number prefix,
+    country, and for the whole tenant (the log warns at 80% of it)."""
 
     per_number: int = Field(5, ge=1, le=100)
     per_user: int = Field(10, ge=1, le=100)
     per_ip: int = Field(20, ge=1, le=10000)
     per_prefix: int = Field(50, ge=1, le=100000)
     per_country: int = Field(2000, ge=1, le=10_000_000)
+    per_tenant: int = Field(5000, ge=1, le=10_000_000)
     prefix_digits: int = Field(7, ge=4, le=12)
+
+
+# Where a tenant that lists no countries accepts phone numbers: markets with ordinary SMS and voice
+# rates. Not the whole world: SMS/voice pumping targets expensive destinations. A tenant widens it by
+# listing its own `allowed_countries`.
+DEFAULT_PHONE_COUNTRIES = (
+    "RU", "KZ", "BY", "AM", "US", "CA", "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "ES", "PT", "IT",
+    "DK", "SE", "NO", "FI", "IS", "PL", "CZ", "SK", "EE", "LV", "LT", "AU", "NZ", "JP", "KR", "IL",
+)
+
+
+def _phone_countries(codes: list[str]) -> list[str]:
+    unknown = [c for c in codes if not (len(c) == 2 and c.isupper() and phonenumbers.country_code_for_region(c))]
+    if unknown:
+        raise ValueError(f"not ISO 3166 country codes with a phone numbering plan: {', '.join(unknown)} "
+                         f"(write them as two capital letters, e.g. RU, DE)")
+    return codes
+
+
+def _support_url(url: str | None) -> str | None:
+    if url is not None and not re.match(r"^(https?://[^\s/]+\S*|mailto:[^\s@]+@[^\s@]+)$", url):
+        raise ValueError("must be an https://, http:// or mailto: link")
+    return url
 
 
 class PhoneStep(Strict):
     """Phone verification by SMS or voice call (seeds 000, 002, 004)."""
 
     kind: Literal["phone"]
-    allowed_countries: list[str] = Field(default_factory=list)
+    allowed_countries: Annotated[list[str], AfterValidator(_phone_countries)] = Field(
+        default_factory=lambda: list(DEFAULT_PHONE_COUNTRIES), min_length=1)
     channel: Literal["sms", "voice"] = "sms"
+    # Voice only: also call fixed-line numbers (mobile numbers are always accepted; premium-rate,
+    # shared-cost, toll-free and VoIP numbers never are).
+    fixed_line_for_voice: bool = False
     code_length: int = Field(4, ge=4, le=8)
     code_lifetime: Duration = Field(300, ge=60, le=600)
     attempts_per_code: int = Field(3, ge=1, le=10)
     resend_cooldown: Duration = Field(60, ge=10, le=600)
     accounts_per_number: Literal[1, 2] = 1
-    support_url: str | None = None
+    support_url: Annotated[str | None, AfterValidator(_support_url)] = None
     daily_limits: PhoneDailyLimits = Field(default_factory=PhoneDailyLimits)
+
+    @model_validator(mode="after")
+    def _fixed_line_needs_voice(self) -> PhoneStep:
+        if self.fixed_line_for_voice and self.channel != "voice":
+            raise ValueError("fixed_line_for_voice needs channel: voice (fixed lines cannot receive SMS)")
+        return self
 
 
 def _not_runnable_yet(kind: str) -> None:

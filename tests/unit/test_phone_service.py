@@ -18,6 +18,10 @@ from webhooks.step_errors import StepRefused
 RU = "+79991234567"
 
 
+def _policy(**options) -> PhonePolicy:
+    return PhonePolicy(allowed_countries=("RU",), **options)
+
+
 @pytest.fixture
 def env(sessions):
     inbox = DevInboxRepository(sessions)
@@ -50,7 +54,7 @@ def test_a_disallowed_country_is_refused_naming_the_allowed_prefix(env):
 
 def test_right_code_verifies_and_the_code_is_stored_only_hashed(env):
     service, inbox, _, sessions = env
-    policy = PhonePolicy()
+    policy = _policy()
     _send(service, policy)
     code = _last_code(inbox)
     assert len(code) == 4
@@ -63,7 +67,7 @@ def test_right_code_verifies_and_the_code_is_stored_only_hashed(env):
 
 def test_wrong_code_until_attempts_run_out_then_another_number_is_needed(env):
     service, inbox, _, _ = env
-    policy = PhonePolicy(attempts_per_code=3)
+    policy = _policy(attempts_per_code=3)
     _send(service, policy)
     wrong = "0000" if _last_code(inbox) != "0000" else "1111"
     for left in (2, 1):
@@ -81,7 +85,7 @@ def test_wrong_code_until_attempts_run_out_then_another_number_is_needed(env):
 
 def test_resend_inside_the_cooldown_is_refused_with_the_seconds_left(env):
     service, _, clock, _ = env
-    policy = PhonePolicy(resend_cooldown=60)
+    policy = _policy(resend_cooldown=60)
     _send(service, policy)
     clock.advance(45)
     with pytest.raises(StepRefused) as caught:
@@ -94,7 +98,7 @@ def test_resend_inside_the_cooldown_is_refused_with_the_seconds_left(env):
 
 def test_an_expired_code_is_refused(env):
     service, inbox, clock, _ = env
-    policy = PhonePolicy(code_lifetime=300)
+    policy = _policy(code_lifetime=300)
     _send(service, policy)
     clock.advance(301)
     with pytest.raises(StepRefused, match=r"phone\.code_expired"):
@@ -104,7 +108,7 @@ def test_an_expired_code_is_refused(env):
 @pytest.mark.parametrize("holders", [1, 2])
 def test_a_number_at_its_account_limit_is_refused(env, holders):
     service, inbox, _, _ = env
-    policy = PhonePolicy(accounts_per_number=holders)
+    policy = _policy(accounts_per_number=holders)
     for user in [f"holder-{i}" for i in range(holders)]:
         _send(service, policy, user=user)
         service.verify(policy, "cloud", user, _last_code(inbox))
@@ -123,7 +127,7 @@ def test_a_number_at_its_account_limit_is_refused(env, holders):
 ])
 def test_daily_send_limits_against_sms_pumping(env, limits, vary):
     service, _, clock, _ = env
-    policy = PhonePolicy(daily_limits=limits, resend_cooldown=10)
+    policy = _policy(daily_limits=limits, resend_cooldown=10)
 
     def attempt(i: int) -> None:
         args = {key: values[i] for key, values in vary.items()}
@@ -140,7 +144,7 @@ def test_daily_send_limits_against_sms_pumping(env, limits, vary):
 
 def test_voice_channel_puts_the_call_in_the_dev_inbox(env):
     service, inbox, _, _ = env
-    policy = PhonePolicy(channel="voice")
+    policy = _policy(channel="voice")
     _send(service, policy)
     [message] = inbox.list(RU)
     assert message.channel == "voice"

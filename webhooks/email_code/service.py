@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import check_attempt, code_hash, letter_code, seconds_until
+from webhooks import limits
+from webhooks.codes import code_hash, letter_code, seconds_until, try_code
+from webhooks.domain_errors import DomainError
 from webhooks.email_code.models import EmailCode
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
@@ -49,35 +51,44 @@ class EmailCodeService:
 
     def send(self, options: EmailCodeOptions, realm: str, user_id: str, email: str,
              compose: Callable[[str], tuple[str, str]]) -> None:
-        """Send a fresh code (replacing any earlier one) unless the cooldown has not passed."""
+        """Send a fresh code (replacing any earlier one) unless the cooldown has not passed. The cooldown
+        is taken atomically, so parallel requests send one email, not several."""
         now = self._now()
+        record_id = str(uuid.uuid4())
+        code = letter_code()
+        cooldown_key = limits.hashed("email-resend", realm, user_id)
         with self._sessions.begin() as session:
-            latest = self._latest(session, realm, user_id)
-            if latest is not None and latest.verified_at is None:
-                wait = seconds_until(latest.sent_at, options.resend_cooldown, now)
-                if wait > 0:
-                    raise StepRefused("email.resend_too_soon", seconds=wait)
-            record_id = str(uuid.uuid4())
-            code = letter_code()
+            wait = limits.claim_cooldown(session, cooldown_key, now, options.resend_cooldown)
+            if wait:
+                raise StepRefused("email.resend_too_soon", seconds=wait)
             session.add(EmailCode(id=record_id, realm=realm, user_id=user_id, email=email,
                                   code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
                                   expires_at=now + timedelta(seconds=options.code_lifetime),
                                   attempts_left=options.attempts))
+        # Sent after the commit (the dev mail sink writes to this same database); a failed send gives
+        # the cooldown back and forgets the code.
+        try:
             subject, text = compose(code)
             self._mailer.send(email, subject, text)
+        except DomainError:
+            with self._sessions.begin() as session:
+                limits.release_cooldown(session, cooldown_key)
+                session.execute(delete(EmailCode).where(EmailCode.id == record_id))
+            raise
 
     def verify(self, realm: str, user_id: str, code: str) -> str:
-        """The confirmed address, or StepRefused (wrong, expired, attempts spent, none sent)."""
+        """The address the code was sent to, or StepRefused (wrong, expired, attempts spent, none sent)."""
         now = self._now()
         normalized = (code or "").strip().upper().replace(" ", "")
         if len(normalized) == 6 and "-" not in normalized:
             normalized = f"{normalized[:3]}-{normalized[3:]}"
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
-            # Any spent attempt is committed with this transaction; the refusal is raised after it.
-            reason = check_attempt(record, normalized, self._pepper, now)
-            refusal = None if reason is None else StepRefused(
-                f"email.{reason}", **({"attempts_left": record.attempts_left} if reason == "wrong_code" else {}))
+            # A spent attempt is committed with this transaction; the refusal is raised after it.
+            check = try_code(session, EmailCode, record, normalized, self._pepper, now)
+            refusal = None if check.refused is None else StepRefused(
+                f"email.{check.refused}",
+                **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
             email = record.email if refusal is None else ""
         if refusal is not None:
             raise refusal

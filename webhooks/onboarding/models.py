@@ -26,6 +26,9 @@ class OnboardingFlow(Base):
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(16))  # active | completed
+    # SHA-256 of a secret kept in the cookie of the browser that opened the hand-over first: the flow
+    # (and the user's data it shows) belongs to that browser only.
+    browser_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StepCompletion(Base):

@@ -3,6 +3,8 @@ result. No Flask here; the steps themselves live in steps.py."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import uuid
 from collections.abc import Callable
@@ -27,6 +29,13 @@ class FlowNotFound(DomainError):
     code = "flow_not_found"
 
 
+class FlowInOtherBrowser(DomainError):
+    """The hand-over was opened first in another browser; this one may not see the user's flow."""
+
+    status = 403
+    code = "flow_in_other_browser"
+
+
 class StepNotRunnable(DomainError):
     """The tenant declares a step this service cannot run: onboarding stops (fail closed)."""
 
@@ -40,9 +49,12 @@ class OnboardingService:
         self._sessions, self._gateway, self._secret, self._keycloak_url = sessions, gateway, secret, keycloak_url
         self._now = clock or (lambda: datetime.now(UTC))
 
-    def start(self, token: str) -> OnboardingFlow:
-        """A flow for a valid hand-over; opening the same hand-over twice gives the same flow."""
+    def start(self, token: str, browser_secret: str) -> OnboardingFlow:
+        """A flow for a valid hand-over, bound to the browser that opened it first: opening the same
+        hand-over again in that browser gives the same flow; in another browser, FlowInOtherBrowser
+        (a leaked link must not show the user's data to whoever opens it)."""
         handover = verify_handover(token, self._secret, self._keycloak_url)
+        browser = hashlib.sha256(browser_secret.encode()).hexdigest()
         now = self._now()
         with self._sessions.begin() as session:
             flow = session.scalar(select(OnboardingFlow).where(OnboardingFlow.handover_id == handover.token_id))
@@ -51,8 +63,11 @@ class OnboardingService:
                     id=str(uuid.uuid4()), realm=handover.realm, user_id=handover.user_id,
                     handover_id=handover.token_id, return_url=handover.return_url, return_id=handover.return_id,
                     issuer=handover.issuer, locale=handover.locale, issued_at=now,
-                    expires_at=now + FLOW_LIFETIME, state="active")
+                    expires_at=now + FLOW_LIFETIME, state="active", browser_hash=browser)
                 session.add(flow)
+            elif not hmac.compare_digest(flow.browser_hash or "", browser):
+                log.warning("onboarding: a hand-over of realm %s was opened in a second browser; refused", flow.realm)
+                raise FlowInOtherBrowser("This sign-up was opened in another browser.")
             return flow
 
     def flow(self, flow_id: str) -> OnboardingFlow:

@@ -100,7 +100,11 @@ class EmailCodeStep:
                              lambda code: (ctx.t("email.subject"), ctx.t("email.body", code=code,
                                                                          minutes=options.code_lifetime // 60)))
         elif action == "verify":
-            self._codes.verify(ctx.flow.realm, ctx.flow.user_id, form.get("code", ""))
+            confirmed = self._codes.verify(ctx.flow.realm, ctx.flow.user_id, form.get("code", ""))
+            current = self._gateway.get_user(ctx.flow.realm, ctx.flow.user_id).get("email", "")
+            if current.casefold() != confirmed.casefold():
+                # The address changed after the code went out: the code proves the old one only.
+                raise StepRefused("email.address_changed", email=current)
             self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"emailVerified": True})
             self._onboarding.complete_step(ctx.flow, self.kind)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -67,7 +68,9 @@ def domain_error(exc: DomainError):
 @bp.get("/start")
 def start():
     """Keycloak's `onboarding` action sends the browser here with a signed hand-over token."""
-    flow = _service().start(request.args.get("token", ""))
+    # A random secret of this browser (kept in its signed session cookie) that the flow is bound to.
+    session.setdefault("browser", secrets.token_urlsafe(32))
+    flow = _service().start(request.args.get("token", ""), session["browser"])
     session["flows"] = [flow.id, *[f for f in session.get("flows", []) if f != flow.id]][:REMEMBERED_FLOWS]
     return redirect(url_for(".show", flow_id=flow.id))
 

@@ -1,4 +1,5 @@
-"""Codes sent to phone numbers, sends counted for daily limits, and numbers a user may not use again."""
+"""Codes sent to phone numbers, and numbers a user may not use again. (Daily send limits are counted
+in webhooks/limits.py.)"""
 
 from __future__ import annotations
 
@@ -26,21 +27,6 @@ class PhoneVerification(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts_left: Mapped[int] = mapped_column(Integer)
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-
-
-class PhoneSend(Base):
-    """One code sent, with what the daily limits count it by."""
-
-    __tablename__ = "phone_sends"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    realm: Mapped[str] = mapped_column(String(255), index=True)
-    user_id: Mapped[str] = mapped_column(String(64))
-    e164: Mapped[str] = mapped_column(String(20))
-    prefix: Mapped[str] = mapped_column(String(20))
-    country: Mapped[str] = mapped_column(String(2))
-    ip: Mapped[str] = mapped_column(String(64))
-    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class BlockedNumber(Base):

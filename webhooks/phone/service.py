@@ -1,22 +1,32 @@
-"""Sending and checking phone codes under a tenant's PhonePolicy. No Flask, no Keycloak."""
+"""Sending and checking phone codes under a tenant's PhonePolicy. No Flask, no Keycloak.
+
+Every limit holds under concurrency, across service processes: the resend cooldown and each daily
+send limit are taken with one conditional UPDATE (webhooks/limits.py), attempts are spent the same
+way, and verifying a number holds that number's lock while it counts the accounts that hold it."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from webhooks.codes import check_attempt, code_hash, numeric_code, seconds_until
-from webhooks.phone.models import BlockedNumber, PhoneSend, PhoneVerification
-from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, parse_number
+from webhooks import limits
+from webhooks.codes import code_hash, numeric_code, seconds_until, try_code
+from webhooks.domain_errors import DomainError
+from webhooks.phone.models import BlockedNumber, PhoneVerification
+from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, mask, parse_number
 from webhooks.phone.sms import SmsProvider
 from webhooks.step_errors import StepRefused
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# The share of the tenant's daily cap at which the log warns that SMS/voice spend is running high.
+TENANT_CAP_ALERT = 0.8
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,15 @@ class PhoneState:
     attempts_left: int = 0
     verified_number: str | None = None
     verified_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """The counters and cooldown one send took, so a failed delivery can give them back."""
+
+    counters: tuple[tuple[str, str], ...]
+    window: str
+    cooldown_key: str
 
 
 class PhoneService:
@@ -56,21 +75,28 @@ class PhoneService:
 
     def send_code(self, policy: PhonePolicy, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
-        """Check every rule, then send a fresh code by the tenant's channel."""
+        """Check every rule, take the cooldown and the daily limits, then send a fresh code."""
         number = parse_number(raw_number, policy, default_region)
         now = self._now()
+        record_id = str(uuid.uuid4())
+        code = numeric_code(policy.code_length)
         with self._sessions.begin() as session:
-            self._check_may_send(session, policy, realm, user_id, number, ip, now)
-            record_id = str(uuid.uuid4())
-            code = numeric_code(policy.code_length)
+            self._check_number_usable(session, policy, realm, user_id, number)
+            taken = self._take_limits(session, policy, realm, user_id, number, ip, now)
             session.add(PhoneVerification(
                 id=record_id, realm=realm, user_id=user_id, e164=number.e164, country=number.country,
                 channel=policy.channel, code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
                 expires_at=now + timedelta(seconds=policy.code_lifetime), attempts_left=policy.attempts_per_code))
-            session.add(PhoneSend(realm=realm, user_id=user_id, e164=number.e164, ip=ip, country=number.country,
-                                  prefix=number.e164[: 1 + policy.daily_limits.prefix_digits], sent_at=now))
-            # Inside the transaction: if the provider fails, nothing is recorded and the user may retry.
+            limits.forget_old_windows(session, now)
+        # Sent after the commit: the limits are held while the provider works, and a failed delivery
+        # gives them back, so the user may simply retry.
+        try:
             self._sms.send(number.e164, message(code), policy.channel)
+        except DomainError:
+            with self._sessions.begin() as session:
+                self._give_back(session, realm, taken)
+                session.execute(delete(PhoneVerification).where(PhoneVerification.id == record_id))
+            raise
         return number
 
     def verify(self, policy: PhonePolicy, realm: str, user_id: str, code: str) -> str:
@@ -78,47 +104,70 @@ class PhoneService:
         now = self._now()
         with self._sessions.begin() as session:
             record = self._latest(session, realm, user_id)
+            if record is not None:
+                # Two accounts verifying one number at once must not both fit under its account limit.
+                limits.lock(session, "phone-number", limits.hashed(realm, record.e164))
             if record is not None and record.verified_at is None and record.attempts_left > 0 \
                     and self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
                 refusal = StepRefused("phone.number_taken")  # taken meanwhile by other accounts
             else:
-                # Any spent attempt is committed with this transaction; the refusal is raised after it.
-                had_attempts = record is not None and record.attempts_left > 0
-                reason = check_attempt(record, (code or "").strip(), self._pepper, now)
-                if reason == "attempts_spent" and had_attempts:  # this attempt spent the last one
+                # A spent attempt is committed with this transaction; the refusal is raised after it.
+                check = try_code(session, PhoneVerification, record, (code or "").strip(), self._pepper, now)
+                if check.spent_last:
                     session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
-                refusal = None if reason is None else StepRefused(
-                    f"phone.{reason}", **({"attempts_left": record.attempts_left} if reason == "wrong_code" else {}))
+                refusal = None if check.refused is None else StepRefused(
+                    f"phone.{check.refused}",
+                    **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
             verified = record.e164 if refusal is None else ""
         if refusal is not None:
             raise refusal
         return verified
 
-    def _check_may_send(self, session: Session, policy: PhonePolicy, realm: str, user_id: str,
-                        number: ParsedNumber, ip: str, now: datetime) -> None:
+    def _check_number_usable(self, session: Session, policy: PhonePolicy, realm: str, user_id: str,
+                             number: ParsedNumber) -> None:
         blocked = session.scalar(select(func.count()).select_from(BlockedNumber).where(
             BlockedNumber.realm == realm, BlockedNumber.user_id == user_id, BlockedNumber.e164 == number.e164))
         if blocked:
             raise StepRefused("phone.number_blocked")
         if self._holders(session, realm, number.e164, user_id) >= policy.accounts_per_number:
             raise StepRefused("phone.number_taken")
-        latest = self._latest(session, realm, user_id)
-        if latest is not None and latest.e164 == number.e164 and latest.verified_at is None:
-            wait = seconds_until(latest.sent_at, policy.resend_cooldown, now)
-            if wait > 0:
-                raise StepRefused("phone.resend_too_soon", seconds=wait)
-        since = now - timedelta(days=1)
-        limits = policy.daily_limits
-        prefix = number.e164[: 1 + limits.prefix_digits]
-        for column, value, limit in ((PhoneSend.e164, number.e164, limits.per_number),
-                                     (PhoneSend.user_id, user_id, limits.per_user),
-                                     (PhoneSend.ip, ip, limits.per_ip),
-                                     (PhoneSend.prefix, prefix, limits.per_prefix),
-                                     (PhoneSend.country, number.country, limits.per_country)):
-            sent = session.scalar(select(func.count()).select_from(PhoneSend).where(
-                PhoneSend.realm == realm, column == value, PhoneSend.sent_at > since))
-            if sent >= limit:
+
+    def _take_limits(self, session: Session, policy: PhonePolicy, realm: str, user_id: str, number: ParsedNumber,
+                     ip: str, now: datetime) -> _Taken:
+        """Take the resend cooldown and one unit of every daily limit, always in the same order (no
+        deadlocks); raising rolls all of them back."""
+        cooldown_key = limits.hashed("phone-resend", realm, user_id, number.e164)
+        wait = limits.claim_cooldown(session, cooldown_key, now, policy.resend_cooldown)
+        if wait:
+            raise StepRefused("phone.resend_too_soon", seconds=wait)
+        daily = policy.daily_limits
+        window = limits.day_window(now)
+        counters = (("phone-number", number.e164, daily.per_number), ("phone-user", user_id, daily.per_user),
+                    ("phone-ip", ip, daily.per_ip),
+                    ("phone-prefix", number.e164[: 1 + daily.prefix_digits], daily.per_prefix),
+                    ("phone-country", number.country, daily.per_country), ("phone-tenant", "", daily.per_tenant))
+        taken = []
+        for scope, value, limit in counters:
+            key = limits.hashed(realm, value)
+            count = limits.take(session, scope, key, window, limit)
+            if count is None:
+                if scope == "phone-tenant":
+                    log.error("phone: realm %s reached its daily cap of %d codes; no more are sent until 00:00 "
+                              "UTC (raise onboarding phone daily_limits.per_tenant if this is real traffic)",
+                              realm, limit)
                 raise StepRefused("phone.daily_limit")
+            taken.append((scope, key))
+            if scope == "phone-tenant" and count == max(1, int(limit * TENANT_CAP_ALERT)):
+                log.warning("phone: realm %s has sent %d of its %d daily codes (%d%% of the cap); check for "
+                            "SMS/voice pumping", realm, count, limit, int(TENANT_CAP_ALERT * 100))
+        log.info("phone: code to %s in realm %s", mask(number.e164), realm)
+        return _Taken(tuple(taken), window, cooldown_key)
+
+    @staticmethod
+    def _give_back(session: Session, realm: str, taken: _Taken) -> None:
+        limits.release_cooldown(session, taken.cooldown_key)
+        for scope, key in taken.counters:
+            limits.give_back(session, scope, key, taken.window)
 
     @staticmethod
     def _latest(session: Session, realm: str, user_id: str) -> PhoneVerification | None:
