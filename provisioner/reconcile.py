@@ -8,7 +8,7 @@ from rich.console import Console
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
-from provisioner.resources import RESOURCES
+from provisioner.resources import RESOURCES, master_realm
 from provisioner.resources.realm import MANAGED_ATTRIBUTE, realm_exists
 
 
@@ -41,8 +41,8 @@ def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool) -> l
 
 
 def plan(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool = False) -> list[Change]:
-    """The whole plan: each tenant's changes, then orphaned realms."""
-    changes = [c for tenant in tenants for c in plan_tenant(admin, tenant, prune)]
+    """The whole plan: the master realm's protection, each tenant's changes, then orphaned realms."""
+    changes = master_realm.plan(admin) + [c for tenant in tenants for c in plan_tenant(admin, tenant, prune)]
     return changes + orphan_realms(admin, tenants, prune)
 
 
@@ -50,6 +50,11 @@ def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: 
     """Make Keycloak match the YAML; returns what was done. Reads before every write, so a second
     run finds nothing to do and sends no write request."""
     done: list[Change] = []
+    for change in master_realm.plan(admin):
+        if change.is_write and change.run is not None:
+            change.run()
+        log_decision(console, change)
+        done.append(change)
     for tenant in tenants:
         exists = realm_exists(admin, tenant.realm)
         for module in RESOURCES:

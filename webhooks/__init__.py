@@ -22,6 +22,7 @@ from webhooks.events.repository import EventRepository
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.mailer import Mailer
 from webhooks.onboarding import forget
+from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.service import OnboardingService
 from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
 from webhooks.phone.service import PhoneService
@@ -43,7 +44,8 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     """Event intake (push) and the reconciler (pull), sharing one dedupe table."""
     gateway = KeycloakGateway(config.keycloak_url, config.service_client_id, config.service_client_secret)
     repository = EventRepository(app.extensions["db_sessions"])
-    intake = EventIntake(config.webhook_secret, repository, handlers=forget.HANDLERS)
+    intake = EventIntake(config.webhook_secret, repository, handlers=forget.HANDLERS,
+                         previous_secrets=config.webhook_previous_secrets)
     app.extensions["keycloak"] = gateway
     app.extensions["event_intake"] = intake
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
@@ -69,11 +71,18 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
 def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     """The wizard, its steps and what they need: signed sessions, CSRF, SMS, mail, theme CSS."""
     app.secret_key = _derived_key(config.onboarding_secret, "flask-session")
+    # Sessions signed before a rotation stay valid while the previous secret is listed.
+    app.config["SECRET_KEY_FALLBACKS"] = [_derived_key(old, "flask-session")
+                                          for old in config.onboarding_previous_secrets]
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=3600,
                       SESSION_COOKIE_SECURE=config.public_url.startswith("https://"))
     sessions = app.extensions["db_sessions"]
     gateway = app.extensions["keycloak"]
-    onboarding = OnboardingService(sessions, gateway, config.onboarding_secret, config.issuer_base)
+    keys = OnboardingKeys.parse(config.onboarding_secret, config.onboarding_previous_secrets)
+    if keys is None:
+        app.logger.error("IDP_ONBOARDING_SECRET is missing or shorter than 32 bytes (base64): onboarding "
+                         "hand-overs are refused until it is set")
+    onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base)
     phones = PhoneService(sessions, _sms_provider(app, config), _derived_key(config.onboarding_secret, "phone-codes"))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer, _derived_key(config.onboarding_secret, "email-codes"))

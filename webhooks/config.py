@@ -36,11 +36,16 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default
     return value
 
 
-def _webhook_secret(env: Mapping[str, str]) -> str:
-    secret = env.get("IDP_WEBHOOK_SECRET", "")
+def _webhook_secret(env: Mapping[str, str], value: str | None = None) -> str:
+    secret = env.get("IDP_WEBHOOK_SECRET", "") if value is None else value
     if secret and not secret.startswith("whsec_"):
-        raise ConfigProblem("IDP_WEBHOOK_SECRET must be a Standard Webhooks secret starting with 'whsec_'.")
+        raise ConfigProblem("IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS hold Standard Webhooks secrets, "
+                            "each starting with 'whsec_'.")
     return secret
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
 
 def _sms_provider(env: Mapping[str, str]) -> str:
@@ -69,6 +74,9 @@ class ServiceConfig:
     service_client_secret: str = field(default="", repr=False)
     webhook_secret: str = field(default="", repr=False)
     onboarding_secret: str = field(default="", repr=False)
+    # While a secret is rotated: the previous ones are still accepted (signing uses the current one).
+    onboarding_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
+    webhook_previous_secrets: tuple[str, ...] = field(default=(), repr=False)
     realms: tuple[str, ...] = ()
     reconcile_interval: int = 30
     smtp_host: str = "127.0.0.1"
@@ -104,6 +112,9 @@ class ServiceConfig:
             service_client_secret=env.get("IDP_SERVICE_CLIENT_SECRET", ""),
             webhook_secret=_webhook_secret(env),
             onboarding_secret=env.get("IDP_ONBOARDING_SECRET", ""),
+            onboarding_previous_secrets=_list(env, "IDP_ONBOARDING_PREVIOUS_SECRETS"),
+            webhook_previous_secrets=tuple(_webhook_secret(env, name) for name in
+                                           _list(env, "IDP_WEBHOOK_PREVIOUS_SECRETS")),
             realms=tuple(r for r in env.get("IDP_SERVICE_REALMS", "").split(",") if r),
             reconcile_interval=_int(env, "IDP_SERVICE_RECONCILE_INTERVAL", 30),
             smtp_host=env.get("IDP_SMTP_HOST", "127.0.0.1"),

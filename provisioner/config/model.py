@@ -12,6 +12,9 @@ from provisioner.config.durations import Duration
 
 # realm-management roles the service's confidential client may be granted; nothing broader.
 SERVICE_ROLES = ("view-users", "query-users", "manage-users", "view-events", "view-realm", "query-groups")
+# What the service uses: view-realm (the tenant's onboarding settings and name), view-users and
+# manage-users (read a user, write the attributes a step sets), view-events (the reconciler).
+SERVICE_ROLES_USED = ("view-realm", "view-users", "manage-users", "view-events")
 SUPPORTED_LOCALES = ("en", "ru")
 
 
@@ -160,7 +163,7 @@ class ServiceClient(Strict):
     # Empty: Keycloak generates one. Set it from ${env:...} so the service can use it.
     secret: str | None = Field(None, repr=False)
     roles: list[Literal[SERVICE_ROLES]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: ["view-users", "query-users", "manage-users", "view-events"])
+        default_factory=lambda: list(SERVICE_ROLES_USED))
 
 
 class EmailCodeStep(Strict):

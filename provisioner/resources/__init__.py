@@ -4,6 +4,7 @@ Each module offers plan(admin, tenant, exists) -> list[Change]; a Change's run()
 """
 
 from provisioner.resources import (
+    builtin_clients,
     client_scopes,
     clients,
     realm,
@@ -15,4 +16,5 @@ from provisioner.resources import (
 
 # Dependency order: the realm first, scopes before the clients that use them, the service
 # client before its service account's roles.
-RESOURCES = (realm, user_profile, registration_flow, required_actions, client_scopes, clients, service_account)
+RESOURCES = (realm, user_profile, registration_flow, required_actions, client_scopes, clients, builtin_clients,
+             service_account)

@@ -8,11 +8,21 @@ import uuid
 
 import pytest
 import requests
+from joserfc.jwk import OctKey
 
 from tests.support.oidc import exchange_code, verify_id_token
-from tests.support.onboarding import email_code, handover_of, phone_code, random_ru_mobile, result_token, return_with
+from tests.support.onboarding import (
+    email_code,
+    handover_of,
+    phone_code,
+    random_ru_mobile,
+    realm_key,
+    result_token,
+    return_with,
+)
 from tests.support.pages import Page
 from tests.support.stack import create_user
+from webhooks.onboarding.keys import HANDOVER
 
 PASSWORD = "Sunny-Harbor7"
 PHONE_RU = {"kind": "phone", "allowed_countries": ["RU"], "channel": "sms", "code_length": 4,
@@ -181,18 +191,23 @@ def handover(make_tenant, stack, admin):
     return tenant, start, stack.secrets.onboarding_secret
 
 
-@pytest.mark.parametrize("case", ["forged", "expired", "other_user", "other_handover", "other_realm", "not_done"])
+@pytest.mark.parametrize("case", ["forged", "shared_secret", "other_realms_key", "handover_key", "expired",
+                                  "other_user", "other_handover", "other_realm", "not_done"])
 def test_a_bad_result_shows_an_error_and_completes_nothing(handover, admin, case):
     tenant, start, secret = handover
+    realm = tenant.realm
     browser, claims = start()
     good = {"sub": claims["sub"], "aud": claims["iss"], "rid": claims["rid"]}
     bad = {
-        "forged": lambda: result_token(base64.b64encode(os.urandom(32)).decode(), **good),
-        "expired": lambda: result_token(secret, **good, exp=1),
-        "other_user": lambda: result_token(secret, **{**good, "sub": str(uuid.uuid4())}),
-        "other_handover": lambda: result_token(secret, **{**good, "rid": str(uuid.uuid4())}),
-        "other_realm": lambda: result_token(secret, **{**good, "aud": claims["iss"] + "x"}),
-        "not_done": lambda: result_token(secret, **good, result="pending"),
+        "forged": lambda: result_token(secret, realm, key=OctKey.import_key(os.urandom(32)), **good),
+        "shared_secret": lambda: result_token(secret, realm, key=OctKey.import_key(base64.b64decode(secret)), **good),
+        "other_realms_key": lambda: result_token(secret, "paas", **good),
+        "handover_key": lambda: result_token(secret, realm, key=realm_key(secret, realm, HANDOVER), **good),
+        "expired": lambda: result_token(secret, realm, **good, exp=1),
+        "other_user": lambda: result_token(secret, realm, **{**good, "sub": str(uuid.uuid4())}),
+        "other_handover": lambda: result_token(secret, realm, **{**good, "rid": str(uuid.uuid4())}),
+        "other_realm": lambda: result_token(secret, realm, **{**good, "aud": claims["iss"] + "x"}),
+        "not_done": lambda: result_token(secret, realm, **good, result="pending"),
     }[case]()
     page = browser.follow(return_with(claims, bad))
     assert isinstance(page, Page) and page.status == 400
@@ -209,7 +224,8 @@ def test_a_valid_result_completes_once_and_a_replay_is_refused(handover, admin):
     user = admin.get_user(claims["sub"])
     admin.update_user(claims["sub"], {**user, "attributes": {**user.get("attributes", {}),
                                                              "onboardingCompleted": ["true"]}})
-    url = return_with(claims, result_token(secret, sub=claims["sub"], aud=claims["iss"], rid=claims["rid"]))
+    url = return_with(claims, result_token(secret, tenant.realm, sub=claims["sub"], aud=claims["iss"],
+                                           rid=claims["rid"]))
     assert isinstance(browser.follow(url), str), "the real result completes the action"
     replay = browser.follow(url)
     assert isinstance(replay, Page) and replay.status == 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import random
 import re
 import time
@@ -14,6 +13,7 @@ from joserfc.jwk import OctKey
 
 from tests.support.inbox import DevInbox
 from tests.support.pages import Browser
+from webhooks.onboarding.keys import HANDOVER, RESULT, OnboardingKeys
 
 
 def random_ru_mobile() -> str:
@@ -29,6 +29,11 @@ def email_code(inbox: DevInbox, email: str, count: int = 1) -> str:
     return re.search(r"[A-Z]{3}-[A-Z]{3}", inbox.wait_for(email, count=count)[0]["text"]).group(0)
 
 
+def realm_key(secret_b64: str, realm: str, purpose: str) -> OctKey:
+    """The key Keycloak and the service derive for one realm and direction from the shared secret."""
+    return OctKey.import_key(OnboardingKeys.parse(secret_b64).signing(realm, purpose))
+
+
 def handover_of(browser: Browser, email: str, password: str, secret_b64: str) -> dict:
     """Sign in and stop at Keycloak's redirect to the service; the hand-over token's claims."""
     page = browser.open_login()
@@ -39,18 +44,19 @@ def handover_of(browser: Browser, email: str, password: str, secret_b64: str) ->
         location = urljoin(response.url, response.headers.get("Location", ""))
         if "/onboarding/start" in location:
             token = parse_qs(urlparse(location).query)["token"][0]
-            key = OctKey.import_key(base64.b64decode(secret_b64))
+            key = realm_key(secret_b64, browser.realm_url.rsplit("/", 1)[1], HANDOVER)
             return dict(jwt.decode(token, key, algorithms=["HS256"]).claims)
         assert response.status_code in (302, 303), f"no hand-over: {response.status_code} {response.text[:300]}"
         response = browser.session.get(location, allow_redirects=False, timeout=30)
     raise AssertionError("no hand-over within 10 redirects")
 
 
-def result_token(secret_b64: str, **claims) -> str:
+def result_token(secret_b64: str, realm: str, *, key: OctKey | None = None, **claims) -> str:
+    """A result as the service would sign it for `realm` (or with `key`, to forge one)."""
     now = int(time.time())
     body = {"iss": "idp-onboarding-service", "result": "completed", "iat": now, "exp": now + 120,
             "jti": str(uuid.uuid4()), **claims}
-    return jwt.encode({"alg": "HS256"}, body, OctKey.import_key(base64.b64decode(secret_b64)))
+    return jwt.encode({"alg": "HS256"}, body, key or realm_key(secret_b64, realm, RESULT))
 
 
 def return_with(handover: dict, result: str) -> str:

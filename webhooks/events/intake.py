@@ -36,27 +36,24 @@ class DuplicateEvent(DomainError):
 class EventIntake:
     """verify() a delivery, then process() it: claim its id and run its handler in one transaction."""
 
-    def __init__(self, secret: str, repository: EventRepository, handlers: Mapping[str, Handler]) -> None:
-        # No secret, no intake: an unverifiable delivery is never trusted.
-        self._webhook = Webhook(secret) if secret else None
+    def __init__(self, secret: str, repository: EventRepository, handlers: Mapping[str, Handler],
+                 previous_secrets: tuple[str, ...] = ()) -> None:
+        # No secret, no intake: an unverifiable delivery is never trusted. Previous secrets are still
+        # accepted while a rotation runs (Keycloak may sign with either until it restarts).
+        self._webhooks = [Webhook(s) for s in (secret, *previous_secrets)] if secret else []
         self.repository = repository
         self.handlers = handlers
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> dict:
         """The event if signature and timestamp (5 minutes' tolerance) check out; else InvalidDelivery."""
-        if self._webhook is None:
+        if not self._webhooks:
             raise InvalidDelivery("This service has no webhook secret configured, so it accepts no deliveries.")
         lowered = {k.lower(): v for k, v in headers.items()}
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise MalformedDelivery("Delivery refused: the body is not UTF-8 text.") from exc
-        try:
-            self._webhook.verify(text, lowered, json_parse=False)
-        except WebhookVerificationError as exc:
-            raise InvalidDelivery(f"Delivery refused: {exc}.") from exc
-        except ValueError as exc:  # a signature header that is not "v1,<base64>" pairs
-            raise InvalidDelivery("Delivery refused: the webhook-signature header is malformed.") from exc
+        self._verify_signature(text, lowered)
         try:
             event = json.loads(text)
         except ValueError as exc:
@@ -67,6 +64,18 @@ class EventIntake:
         if event["id"] != lowered.get("webhook-id"):
             raise InvalidDelivery("Delivery refused: the body's id differs from the webhook-id header.")
         return event
+
+    def _verify_signature(self, text: str, headers: Mapping[str, str]) -> None:
+        problem = "no secret"
+        for webhook in self._webhooks:
+            try:
+                webhook.verify(text, headers, json_parse=False)
+                return
+            except WebhookVerificationError as exc:
+                problem = str(exc)
+            except ValueError as exc:  # a signature header that is not "v1,<base64>" pairs
+                raise InvalidDelivery("Delivery refused: the webhook-signature header is malformed.") from exc
+        raise InvalidDelivery(f"Delivery refused: {problem}.")
 
     def process(self, event: dict, via: str) -> bool:
         """Run the event's handler unless its id was seen; True if it was processed now."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.onboarding.tokens import sign_result, verify_handover
 
@@ -44,16 +45,16 @@ class StepNotRunnable(DomainError):
 
 
 class OnboardingService:
-    def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, secret: str, keycloak_url: str,
-                 clock: Callable[[], datetime] | None = None) -> None:
-        self._sessions, self._gateway, self._secret, self._keycloak_url = sessions, gateway, secret, keycloak_url
+    def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, keys: OnboardingKeys | None,
+                 keycloak_url: str, clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions, self._gateway, self._keys, self._keycloak_url = sessions, gateway, keys, keycloak_url
         self._now = clock or (lambda: datetime.now(UTC))
 
     def start(self, token: str, browser_secret: str) -> OnboardingFlow:
         """A flow for a valid hand-over, bound to the browser that opened it first: opening the same
         hand-over again in that browser gives the same flow; in another browser, FlowInOtherBrowser
         (a leaked link must not show the user's data to whoever opens it)."""
-        handover = verify_handover(token, self._secret, self._keycloak_url)
+        handover = verify_handover(token, self._keys, self._keycloak_url)
         browser = hashlib.sha256(browser_secret.encode()).hexdigest()
         now = self._now()
         with self._sessions.begin() as session:
@@ -125,5 +126,6 @@ class OnboardingService:
         self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {"onboardingCompleted": ["true"]}})
         with self._sessions.begin() as session:
             session.get(OnboardingFlow, flow.id).state = "completed"
-        result = sign_result(self._secret, issuer=flow.issuer, user_id=flow.user_id, return_id=flow.return_id)
+        result = sign_result(self._keys, realm=flow.realm, issuer=flow.issuer, user_id=flow.user_id,
+                             return_id=flow.return_id)
         return f"{flow.return_url}&app-token={quote(result)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from webhooks.domain_errors import DomainError
+from webhooks.onboarding.keys import HANDOVER, RESULT, OnboardingKeys
 
 HANDOVER_AUDIENCE = "idp-onboarding"
 RESULT_ISSUER = "idp-onboarding-service"
@@ -36,16 +38,34 @@ class Handover:
     locale: str
 
 
-def _key(secret_b64: str) -> OctKey:
-    return OctKey.import_key(base64.b64decode(secret_b64))
-
-
-def verify_handover(token: str, secret_b64: str, keycloak_url: str) -> Handover:
-    """Check signature, expiry, audience, issuer and that the way back leads into that realm."""
-    if not secret_b64:
-        raise InvalidHandover("Onboarding is not configured on this service.")
+def _claimed_realm(token: str) -> str:
+    """The realm the unverified token names: it picks the key, and a changed claim breaks the signature."""
     try:
-        decoded = jwt.decode(token, _key(secret_b64), algorithms=["HS256"])
+        payload = token.split(".")[1]
+        realm = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).get("realm")
+    except (IndexError, ValueError, AttributeError) as exc:
+        raise InvalidHandover("This onboarding link is malformed.") from exc
+    if not isinstance(realm, str) or not realm:
+        raise InvalidHandover("This onboarding link names no realm.")
+    return realm
+
+
+def verify_handover(token: str, keys: OnboardingKeys | None, keycloak_url: str) -> Handover:
+    """Check signature (the realm's hand-over key, current or previous), expiry, audience, issuer and
+    that the way back leads into that realm."""
+    if keys is None:
+        raise InvalidHandover("Onboarding is not configured on this service.")
+    realm = _claimed_realm(token)
+    decoded = None
+    for key in keys.accepted(realm, HANDOVER):
+        try:
+            decoded = jwt.decode(token, OctKey.import_key(key), algorithms=["HS256"])
+            break
+        except (JoseError, ValueError):
+            continue
+    if decoded is None:
+        raise InvalidHandover("This onboarding link is invalid or has expired. Please sign in again.")
+    try:
         jwt.JWTClaimsRegistry(
             exp={"essential": True}, aud={"essential": True, "value": HANDOVER_AUDIENCE},
             sub={"essential": True}, jti={"essential": True}, iat={"essential": True},
@@ -66,9 +86,10 @@ def verify_handover(token: str, secret_b64: str, keycloak_url: str) -> Handover:
                     locale=str(claims.get("locale") or "en")[:2])
 
 
-def sign_result(secret_b64: str, *, issuer: str, user_id: str, return_id: str) -> str:
-    """The short-lived result Keycloak checks before it completes the `onboarding` action."""
+def sign_result(keys: OnboardingKeys, *, realm: str, issuer: str, user_id: str, return_id: str) -> str:
+    """The short-lived result Keycloak checks before it completes the `onboarding` action, signed with
+    the realm's result key."""
     now = int(time.time())
     claims = {"iss": RESULT_ISSUER, "aud": issuer, "sub": user_id, "rid": return_id, "result": "completed",
               "iat": now, "exp": now + RESULT_LIFETIME, "jti": str(uuid.uuid4())}
-    return jwt.encode({"alg": "HS256"}, claims, _key(secret_b64))
+    return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(keys.signing(realm, RESULT)))

@@ -70,7 +70,8 @@ final class OnboardingRequiredAction implements RequiredActionProvider {
         handover.setOtherClaims("return_url", returnUrl);
         handover.setOtherClaims("rid", returnToken.getId());
         handover.setOtherClaims("locale", context.getSession().getContext().resolveLocale(context.getUser()).toLanguageTag());
-        String signed = new JWSBuilder().jsonContent(handover).hmac256(settings.key);
+        String signed = new JWSBuilder().jsonContent(handover)
+                .hmac256(settings.keys.signing(context.getRealm().getName(), OnboardingKeys.HANDOVER));
 
         URI target = URI.create(settings.serviceUrl + "?token=" + URLEncoder.encode(signed, StandardCharsets.UTF_8));
         context.challenge(Response.status(Response.Status.FOUND).location(target).build());

@@ -1,5 +1,6 @@
 package dev.idp.keycloak.onboarding;
 
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.SecretKey;
 import org.keycloak.TokenVerifier;
@@ -8,7 +9,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.representations.JsonWebToken;
 
 /**
- * Checks the service's signed result: HS256 with the shared key, not expired, issued by the
+ * Checks the service's signed result: HS256 with one of the realm's result keys, not expired, issued by the
  * service, meant for this realm, about this user, and answering this very hand-over (rid).
  * Returns why it is refused, or empty when it is good.
  */
@@ -16,18 +17,25 @@ final class OnboardingResultVerifier {
     private OnboardingResultVerifier() {
     }
 
-    static Optional<String> problem(String result, SecretKey key, String realmIssuer, String userId, String returnId) {
+    static Optional<String> problem(String result, List<SecretKey> keys, String realmIssuer, String userId,
+            String returnId) {
         if (result == null || result.isBlank()) {
             return Optional.of("no result");
         }
-        JsonWebToken token;
-        try {
-            TokenVerifier<JsonWebToken> verifier = TokenVerifier.create(result, JsonWebToken.class);
-            if (!"HS256".equals(verifier.getHeader().getRawAlgorithm())) {
-                return Optional.of("unexpected algorithm");
+        JsonWebToken token = null;
+        for (SecretKey key : keys) {
+            try {
+                TokenVerifier<JsonWebToken> verifier = TokenVerifier.create(result, JsonWebToken.class);
+                if (!"HS256".equals(verifier.getHeader().getRawAlgorithm())) {
+                    return Optional.of("unexpected algorithm");
+                }
+                token = verifier.secretKey(key).verify().getToken();
+                break;
+            } catch (VerificationException e) {
+                // Not this key (or malformed): try the next accepted one.
             }
-            token = verifier.secretKey(key).verify().getToken();
-        } catch (VerificationException e) {
+        }
+        if (token == null) {
             return Optional.of("bad signature or malformed");
         }
         if (token.getExp() == null || token.getExp() < Time.currentTime()) {

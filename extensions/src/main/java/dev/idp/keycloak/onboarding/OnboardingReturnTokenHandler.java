@@ -53,8 +53,13 @@ public final class OnboardingReturnTokenHandler extends AbstractActionTokenHandl
         }
         String result = ctx.getUriInfo().getQueryParameters().getFirst(RESULT_PARAM);
         String issuer = Urls.realmIssuer(ctx.getUriInfo().getBaseUri(), ctx.getRealm().getName());
-        Optional<String> problem = OnboardingResultVerifier.problem(result, OnboardingSettings.get().key, issuer,
-                user.getId(), token.getId());
+        OnboardingSettings settings = OnboardingSettings.get();
+        if (!settings.configured()) {
+            return refuse(ctx, event, "onboarding is not configured");
+        }
+        Optional<String> problem = OnboardingResultVerifier.problem(result,
+                settings.keys.accepted(ctx.getRealm().getName(), OnboardingKeys.RESULT), issuer, user.getId(),
+                token.getId());
         if (problem.isPresent()) {
             return refuse(ctx, event, problem.get());
         }

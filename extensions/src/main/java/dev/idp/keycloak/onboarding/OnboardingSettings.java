@@ -1,19 +1,17 @@
 package dev.idp.keycloak.onboarding;
 
 import java.io.IOException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.keycloak.Config;
 import org.keycloak.models.RealmModel;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * Where the onboarding service lives and the HMAC key both sides sign hand-over and result tokens
- * with (--spi-required-action--onboarding--url/--secret, or IDP_ONBOARDING_URL/IDP_ONBOARDING_SECRET),
- * plus the realm's published onboarding section (idp.onboarding attribute, written by `idp apply`).
+ * Where the onboarding service lives and the secret both sides derive the token keys from
+ * (--spi-required-action--onboarding--url/--secret/--previous-secrets, or IDP_ONBOARDING_URL,
+ * IDP_ONBOARDING_SECRET, IDP_ONBOARDING_PREVIOUS_SECRETS), plus the realm's published onboarding
+ * section (idp.onboarding attribute, written by `idp apply`).
  */
 final class OnboardingSettings {
     static final String REALM_ATTRIBUTE = "idp.onboarding";
@@ -24,24 +22,19 @@ final class OnboardingSettings {
     private static volatile OnboardingSettings current = new OnboardingSettings(null, null);
 
     final String serviceUrl;
-    final SecretKey key;
+    final OnboardingKeys keys;
 
-    private OnboardingSettings(String serviceUrl, SecretKey key) {
+    private OnboardingSettings(String serviceUrl, OnboardingKeys keys) {
         this.serviceUrl = serviceUrl;
-        this.key = key;
+        this.keys = keys;
     }
 
     static void configure(Config.Scope config) {
         String url = Optional.ofNullable(config.get("url")).orElse(System.getenv("IDP_ONBOARDING_URL"));
         String secret = Optional.ofNullable(config.get("secret")).orElse(System.getenv("IDP_ONBOARDING_SECRET"));
-        SecretKey key = null;
-        if (secret != null) {
-            byte[] raw = Base64.getDecoder().decode(secret);
-            if (raw.length >= 32) {
-                key = new SecretKeySpec(raw, "HmacSHA256");
-            }
-        }
-        current = new OnboardingSettings(url, key);
+        String previous = Optional.ofNullable(config.get("previous-secrets"))
+                .orElse(System.getenv("IDP_ONBOARDING_PREVIOUS_SECRETS"));
+        current = new OnboardingSettings(url, OnboardingKeys.parse(secret, previous).orElse(null));
     }
 
     static OnboardingSettings get() {
@@ -49,7 +42,7 @@ final class OnboardingSettings {
     }
 
     boolean configured() {
-        return serviceUrl != null && key != null;
+        return serviceUrl != null && keys != null;
     }
 
     /** True if the realm has steps and blocks sign-in until they are done. */
