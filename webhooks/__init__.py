@@ -61,7 +61,7 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
     if config.sms_provider == "twilio":
         return TwilioSms(config.twilio_account_sid, config.twilio_auth_token, config.twilio_from,
                          config.twilio_base_url)
-    if config.sms_provider == "dev" and config.dev_inbox:
+    if config.sms_provider in ("dev", "") and config.dev_inbox:
         from webhooks.devinbox.sms_sink import DevSinkSms
 
         return DevSinkSms(DevInboxRepository(app.extensions["db_sessions"]))
@@ -137,6 +137,6 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     configure_events(app, config)
     configure_onboarding(app, config)
     configure_blueprints(app, config)
-    configure_security_headers(app, config.issuer_base, config.public_url.startswith("https://"))
+    configure_security_headers(app, config.public_url.startswith("https://"))
     register_error_handlers(app)
     return app

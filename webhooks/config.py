@@ -49,9 +49,11 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 
 
 def _sms_provider(env: Mapping[str, str]) -> str:
-    dev = _flag(env, "IDP_SERVICE_DEV_INBOX", False)
-    provider = _choice(env, "IDP_SERVICE_SMS_PROVIDER", ("dev", "twilio", "none"), "dev" if dev else "none")
-    if provider == "dev" and not dev:
+    provider = env.get("IDP_SERVICE_SMS_PROVIDER", "")
+    if provider == "":
+        return ""  # the dev sink with the dev inbox, else none
+    provider = _choice(env, "IDP_SERVICE_SMS_PROVIDER", ("dev", "twilio", "none"), "")
+    if provider == "dev" and not _flag(env, "IDP_SERVICE_DEV_INBOX", False):
         raise ConfigProblem("IDP_SERVICE_SMS_PROVIDER=dev puts codes in the dev inbox, which is off; set "
                             "IDP_SERVICE_SMS_PROVIDER=twilio (with IDP_TWILIO_*) or IDP_SERVICE_DEV_INBOX=true.")
     return provider
@@ -81,7 +83,9 @@ class ServiceConfig:
     reconcile_interval: int = 30
     smtp_host: str = "127.0.0.1"
     mail_from: str = "no-reply@idp.localhost"
-    sms_provider: str = "none"  # none: phone steps stop with a clear error until a provider is set
+    # "" picks the dev sink when the dev inbox is on, else none; none: phone steps stop with a clear
+    # error until a provider is set.
+    sms_provider: str = ""
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from: str = ""

@@ -1,0 +1,54 @@
+"""Attack 8 on Keycloak's own surfaces: no password grants for tenant users through the built-in
+admin-cli, brute-force protection on the master realm, and a service account that holds only the
+roles the service uses."""
+
+from __future__ import annotations
+
+import uuid
+
+import requests
+
+from tests.support.stack import create_user
+
+PASSWORD = "Sunny-Harbor7"
+
+
+def test_admin_cli_takes_no_password_grant_for_tenant_users(make_tenant, stack, admin):
+    tenant = make_tenant("cloud")
+    _, email = create_user(admin, tenant.realm)
+    response = requests.post(f"{stack.keycloak_url}/realms/{tenant.realm}/protocol/openid-connect/token",
+                             data={"grant_type": "password", "client_id": "admin-cli", "username": email,
+                                   "password": PASSWORD}, timeout=10)
+    assert response.status_code in (400, 401) and "access_token" not in response.text
+    assert response.json()["error"] == "unauthorized_client"
+
+
+def test_the_master_realm_locks_out_password_guessing(stack, admin):
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    admin.change_current_realm("master")
+    user_id = admin.create_user({"username": name, "enabled": True, "credentials": [
+        {"type": "password", "value": PASSWORD, "temporary": False}]})
+    try:
+        token_url = f"{stack.keycloak_url}/realms/master/protocol/openid-connect/token"
+        for _ in range(6):
+            requests.post(token_url, data={"grant_type": "password", "client_id": "admin-cli", "username": name,
+                                           "password": "wrong-guess"}, timeout=10)
+        right = requests.post(token_url, data={"grant_type": "password", "client_id": "admin-cli", "username": name,
+                                               "password": PASSWORD}, timeout=10)
+        assert "access_token" not in right.text, "the right password is refused while locked"
+        status = admin.connection.raw_get(f"admin/realms/master/attack-detection/brute-force/users/{user_id}").json()
+        assert status["disabled"] is True and status["numFailures"] >= 5
+    finally:
+        admin.change_current_realm("master")
+        admin.delete_user(user_id)
+
+
+def test_the_service_account_holds_only_what_the_service_uses(make_tenant, admin):
+    tenant = make_tenant("cloud")
+    admin.change_current_realm(tenant.realm)
+    account = admin.get_client_service_account_user(admin.get_client_id("idp-service"))
+    management = admin.get_client_id("realm-management")
+    assert {r["name"] for r in admin.get_client_roles_of_user(account["id"], management)} == {
+        "view-realm", "view-users", "manage-users", "view-events"}
+    assert [r["name"] for r in admin.get_realm_roles_of_user(account["id"])
+            if not r["name"].startswith("default-roles-")] == []
