@@ -37,7 +37,7 @@ def test_the_master_realm_locks_out_password_guessing(stack, admin):
                                                "password": PASSWORD}, timeout=10)
         assert "access_token" not in right.text, "the right password is refused while locked"
         status = admin.connection.raw_get(f"admin/realms/master/attack-detection/brute-force/users/{user_id}").json()
-        assert status["disabled"] is True and status["numFailures"] >= 5
+        assert status["disabled"] is True, status
     finally:
         admin.change_current_realm("master")
         admin.delete_user(user_id)

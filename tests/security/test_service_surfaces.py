@@ -5,6 +5,7 @@ schemathesis run over the whole API finds no 5xx and no schema violation."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -88,7 +89,7 @@ def test_a_huge_body_is_refused_before_it_is_sent(stack):
 
 def test_a_method_a_path_does_not_offer_gets_405_with_allow(stack):
     response = requests.delete(f"{stack.settings.service_url}/events/keycloak", timeout=10)
-    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.status_code == 405 and "POST" in response.headers["Allow"].split(", ")
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json", "/static/onboarding.css", "/onboarding/unknown-flow"])
@@ -109,4 +110,5 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack, tmp_p
          "--phases", "examples,coverage,fuzzing", "--report", "junit", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout and "failed" not in result.stdout.split("SUMMARY")[-1]
+    counts = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert counts and counts.group(1) == counts.group(2) and int(counts.group(1)) > 100, result.stdout[-3000:]
