@@ -43,3 +43,11 @@ def test_phone_codes_round_trip(app):
     [message] = app.test_client().get("/dev/inbox/api/messages?to=%2B79997654321").get_json()["messages"]
     code = re.search(r"\d{4}", message["text"]).group(0)
     assert phone.verify(policy, "cloud", "u-pg", code) == "+79997654321"
+
+
+def test_limits_hold_under_parallel_takes_on_postgres(app):
+    from tests.unit.test_limits import parallel_cooldowns, parallel_takes
+
+    sessions = app.extensions["db_sessions"]
+    assert sorted(r for r in parallel_takes(sessions, limit=5, tries=30) if r is not None) == [1, 2, 3, 4, 5]
+    assert parallel_cooldowns(sessions, tries=20).count(0) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -148,3 +149,41 @@ def test_voice_channel_puts_the_call_in_the_dev_inbox(env):
     _send(service, policy)
     [message] = inbox.list(RU)
     assert message.channel == "voice"
+
+
+def test_the_tenant_cap_warns_near_it_and_stops_at_it(env, caplog):
+    service, _, _, _ = env
+    policy = _policy(daily_limits=DailyLimits(per_tenant=5))
+    with caplog.at_level(logging.WARNING, logger="webhooks.phone.service"):
+        for i in range(5):
+            _send(service, policy, user=f"u{i}", number=f"+7999123456{i}", ip=f"10.0.0.{i}")
+        with pytest.raises(StepRefused, match=r"phone\.daily_limit"):
+            _send(service, policy, user="u9", number="+79991234569", ip="10.0.0.9")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["phone: realm cloud has sent 4 of its 5 daily codes (80% of the cap); check for SMS/voice "
+                        "pumping"]
+    assert any("reached its daily cap of 5" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
+
+
+@pytest.mark.parametrize(("number", "channel", "fixed", "refusal"), [
+    ("+449012345678", "sms", False, "phone.not_reachable_sms"),  # UK premium rate
+    ("+448001234567", "voice", False, "phone.not_reachable_voice"),  # UK toll free
+    ("+441212345678", "sms", False, "phone.not_reachable_sms"),  # UK fixed line
+    ("+441212345678", "voice", False, "phone.not_reachable_voice"),
+    ("+441212345678", "voice", True, None),
+    ("+447400123456", "sms", False, None),  # UK mobile
+])
+def test_only_numbers_the_channel_can_reach_are_accepted(number, channel, fixed, refusal):
+    policy = PhonePolicy(allowed_countries=("GB",), channel=channel, fixed_line_for_voice=fixed)
+    if refusal is None:
+        assert parse_number(number, policy).e164 == number
+    else:
+        with pytest.raises(StepRefused, match=refusal.replace(".", r"\.")):
+            parse_number(number, policy)
+
+
+def test_no_country_list_fails_closed_and_unsafe_support_links_are_dropped():
+    with pytest.raises(StepRefused, match=r"phone\.no_countries"):
+        parse_number(RU, PhonePolicy())
+    assert PhonePolicy.from_step({"support_url": "javascript:alert(1)"}).support_url is None
+    assert PhonePolicy.from_step({"support_url": "mailto:help@x.example"}).support_url == "mailto:help@x.example"
