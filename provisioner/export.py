@@ -14,8 +14,10 @@ from provisioner.changes import MASKED
 VOLATILE_KEYS = {"id", "containerId", "parentId", "createdTimestamp", "flowId", "internalId", "notBefore",
                  "secret", "registrationAccessToken", "client.secret.creation.time"}
 KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
-# Lists whose order means something are kept as Keycloak gives them; others are sorted.
-ORDERED_LISTS = {"authenticationExecutions", "supportedLocales", "protocolMappers", "requiredActions"}
+# Lists whose order means something are kept as Keycloak gives them; others are sorted. Protocol
+# mappers are sorted too: Keycloak runs them by their provider's priority, and lists them in an order
+# that changes when a realm is created again.
+ORDERED_LISTS = {"authenticationExecutions", "supportedLocales", "requiredActions"}
 _NATURAL_KEYS = ("alias", "name", "clientId", "realm", "providerId", "authenticator", "flowAlias")
 
 
