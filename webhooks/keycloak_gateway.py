@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -22,8 +25,15 @@ class KeycloakUnavailable(DomainError):
     code = "keycloak_unavailable"
 
 
+def realm_client_secret(shared: str, realm: str) -> str:
+    """The idp-service client's secret in one realm, derived from the shared one as `idp apply` does
+    (provisioner/resources/clients.py): a secret read in one realm opens no other."""
+    digest = hmac.new(shared.encode(), f"idp-service-client/{realm}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 class KeycloakGateway:
-    """One admin client per realm, each logged in with that realm's service account."""
+    """One admin client per realm, each logged in with that realm's service account and secret."""
 
     def __init__(self, base_url: str, client_id: str, client_secret: str) -> None:
         self._base_url = base_url
@@ -38,7 +48,8 @@ class KeycloakGateway:
             if realm not in self._admins:
                 self._admins[realm] = KeycloakAdmin(
                     server_url=self._base_url, realm_name=realm, user_realm_name=realm, client_id=self._client_id,
-                    client_secret_key=self._client_secret, grant_type="client_credentials", timeout=15, max_retries=2)
+                    client_secret_key=realm_client_secret(self._client_secret, realm), grant_type="client_credentials",
+                    timeout=15, max_retries=2)
             return self._admins[realm]
 
     def _call(self, realm: str, doing: str, fn):

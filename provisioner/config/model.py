@@ -160,7 +160,8 @@ class ServiceClient(Strict):
     """The service's confidential client; its service account gets exactly these roles."""
 
     client_id: str = Field("idp-service", pattern=r"^[a-z][a-z0-9-]{1,62}$")
-    # Empty: Keycloak generates one. Set it from ${env:...} so the service can use it.
+    # Empty: Keycloak generates one. Set it from ${env:...} so the service can use it; each realm's
+    # client gets a secret derived from it and the realm name (see resources/clients.py).
     secret: str | None = Field(None, repr=False)
     roles: list[Literal[SERVICE_ROLES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(SERVICE_ROLES_USED))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from keycloak import KeycloakAdmin
 
 from provisioner.admin_api import keycloak_errors
@@ -31,9 +35,17 @@ def app_client(client: AppClient) -> dict:
     }
 
 
-def service_client(client: ServiceClient) -> dict:
+def realm_client_secret(shared: str, realm: str) -> str:
+    """The service client's secret in one realm, derived from the shared one: a realm admin can read
+    their realm's client secrets, and what they read must open no other realm. The service derives
+    the same (webhooks/keycloak_gateway.py; tests/unit/test_model.py holds both to one vector)."""
+    digest = hmac.new(shared.encode(), f"idp-service-client/{realm}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def service_client(client: ServiceClient, realm: str) -> dict:
     """Representation of the service's confidential client: client credentials only."""
-    secret = {"secret": client.secret} if client.secret else {}
+    secret = {"secret": realm_client_secret(client.secret, realm)} if client.secret else {}
     return secret | {
         "clientId": client.client_id, "name": "Identity platform service", "enabled": True,
         "protocol": "openid-connect", "publicClient": False, "clientAuthenticatorType": "client-secret",
@@ -118,7 +130,7 @@ def _add_default_scopes(admin: KeycloakAdmin, client_id: str, names: list[str], 
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
     """Create or update each declared client; with prune, delete our clients no longer declared."""
     wanted = [(app_client(c), list(c.default_scopes)) for c in tenant.clients]
-    wanted.append((service_client(tenant.service_client), []))
+    wanted.append((service_client(tenant.service_client, tenant.realm), []))
     if not exists:
         return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _ in wanted]
     admin.change_current_realm(tenant.realm)

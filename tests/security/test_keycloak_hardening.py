@@ -52,3 +52,20 @@ def test_the_service_account_holds_only_what_the_service_uses(make_tenant, admin
         "view-realm", "view-users", "manage-users", "view-events"}
     assert [r["name"] for r in admin.get_realm_roles_of_user(account["id"])
             if not r["name"].startswith("default-roles-")] == []
+
+
+def test_the_service_secret_read_in_one_realm_opens_no_other(make_tenant, stack, admin):
+    """A tenant's realm admin can read their realm's client secrets; that secret must not reach the
+    service account (manage-users) of any other tenant."""
+    own, other = make_tenant("cloud"), make_tenant("paas")
+    admin.change_current_realm(own.realm)
+    leaked = admin.get_client_secrets(admin.get_client_id("idp-service"))["value"]
+
+    def token(realm: str) -> requests.Response:
+        return requests.post(f"{stack.keycloak_url}/realms/{realm}/protocol/openid-connect/token",
+                             data={"grant_type": "client_credentials", "client_id": "idp-service",
+                                   "client_secret": leaked}, timeout=10)
+
+    assert "access_token" in token(own.realm).json(), "it is the real secret of its own realm"
+    refused = token(other.realm)
+    assert refused.status_code == 401 and refused.json()["error"] in ("unauthorized_client", "invalid_client")

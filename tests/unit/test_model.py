@@ -36,3 +36,12 @@ def test_export_drops_ids_secrets_and_keys_and_sorts_unordered_lists():
         "realm": "r", "clients": [{"clientId": "a"}, {"clientId": "b"}], "components": {"other": [{"name": "z"}]},
         "smtpServer": {"host": "h"},
         "authenticationFlows": [{"alias": "f", "authenticationExecutions": [{"priority": 10}, {"priority": 20}]}]}
+
+
+def test_the_service_client_secret_differs_per_realm_and_both_parts_derive_it_alike():
+    from provisioner.resources.clients import realm_client_secret as provisioned
+    from webhooks.keycloak_gateway import realm_client_secret as used
+
+    assert provisioned("service-master-secret", "cloud") == "7df6gt1nTt9lBcVTb-F3WGxCInz8aZEY87EJzFqyv_A"
+    assert used("service-master-secret", "cloud") == provisioned("service-master-secret", "cloud")
+    assert provisioned("service-master-secret", "paas") != provisioned("service-master-secret", "cloud")
