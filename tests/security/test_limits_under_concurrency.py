@@ -121,3 +121,49 @@ def test_parallel_sends_of_many_users_stop_at_each_daily_limit(make_tenant, stac
     assert _sent(responses) == 2, [r.status_code for r in responses]
     assert sum(len(stack.inbox.messages(n)) for n in set(targets)) == 2
     assert all("Too many codes" in e for e in _errors(responses))
+
+
+def test_parallel_verifications_of_one_number_fit_its_account_limit(make_tenant, stack, admin, worker_b):
+    tenant = _phone_tenant(make_tenant, accounts_per_number=1)
+    number = random_ru_mobile()
+    pending = []
+    for i in range(4):
+        browser, page = _in_wizard(tenant, admin)
+        page = browser.submit(page, {"phone": number}, "phone-form")
+        pending.append((browser, page, phone_code(stack.inbox, number, count=i + 1)))
+    service = stack.settings.service_url
+    responses = fire([_post(browser, page, "verify-form", {"code": code}, (service, worker_b)[i % 2], service)
+                      for i, (browser, page, code) in enumerate(pending)])
+    assert _sent(responses) == 1, [r.status_code for r in responses]
+    assert all("maximum number of accounts" in e for e in _errors(responses))
+
+
+def _email_tenant(make_tenant):
+    return make_tenant("console", onboarding={"enforce": "login", "steps": [
+        {"kind": "email_code", "attempts": 5, "resend_cooldown": "60s"}]})
+
+
+def test_parallel_wrong_email_codes_spend_exactly_the_attempts(make_tenant, stack, admin, worker_b):
+    tenant = _email_tenant(make_tenant)
+    _, email = create_user(admin, tenant.realm, onboarded=False, emailVerified=False)
+    browser = tenant.browser()
+    page = browser.submit(browser.login(email, PASSWORD), {}, "email-send-form")
+    service = stack.settings.service_url
+    responses = fire([_post(browser, page, "email-verify-form", {"code": "ZZZ-ZZZ"}, (service, worker_b)[i % 2],
+                            service) for i in range(10)])
+    errors = _errors(responses)
+    assert sorted(int(e.rsplit(" ", 1)[1].rstrip(".")) for e in errors if "not correct" in e) == [1, 2, 3, 4]
+    assert sum("are spent" in e for e in errors) == 6
+
+
+def test_parallel_email_code_requests_send_one_email(make_tenant, stack, admin, worker_b):
+    tenant = _email_tenant(make_tenant)
+    _, email = create_user(admin, tenant.realm, onboarded=False, emailVerified=False)
+    browser = tenant.browser()
+    page = browser.login(email, PASSWORD)
+    service = stack.settings.service_url
+    responses = fire([_post(browser, page, "email-send-form", {}, (service, worker_b)[i % 2], service)
+                      for i in range(8)])
+    assert _sent(responses) == 1 and all("Please wait" in e for e in _errors(responses))
+    stack.inbox.wait_for(email)
+    assert len(stack.inbox.messages(email)) == 1
