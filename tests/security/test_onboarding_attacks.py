@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlparse
 
 from joserfc import jwt
 from joserfc.jwk import OctKey
 
-from tests.support.onboarding import email_code, realm_key
+from tests.support.onboarding import email_code, handover_link, realm_key
 from tests.support.pages import Page
 from tests.support.stack import create_user
 from webhooks.onboarding.keys import HANDOVER, RESULT
@@ -26,20 +26,6 @@ def _publish(admin, realm: str, onboarding: dict) -> None:
     representation = admin.get_realm(realm)
     attributes = {**(representation.get("attributes") or {}), "idp.onboarding": json.dumps(onboarding)}
     admin.update_realm(realm, {"attributes": attributes})
-
-
-def _handover_url(browser, email: str) -> str:
-    """Sign in and stop at Keycloak's redirect to the service: the hand-over link."""
-    page = browser.open_login()
-    action, fields = page.form()
-    response = browser.session.post(action, data={**fields, "username": email, "password": PASSWORD},
-                                    allow_redirects=False, timeout=30)
-    for _ in range(10):
-        location = urljoin(response.url, response.headers.get("Location", ""))
-        if "/onboarding/start" in location:
-            return location
-        response = browser.session.get(location, allow_redirects=False, timeout=30)
-    raise AssertionError("no hand-over")
 
 
 def test_a_step_the_service_cannot_run_stops_onboarding(make_tenant, admin):
@@ -61,7 +47,7 @@ def test_a_handover_link_opened_in_a_second_browser_shows_nothing(make_tenant, a
     tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [PHONE]})
     _, email = create_user(admin, tenant.realm, onboarded=False)
     owner = tenant.browser()
-    link = _handover_url(owner, email)
+    link = handover_link(owner, email, PASSWORD)
     first = owner.open(link)
     assert first.status == 200 and first.soup.find(id="phone-form") is not None
     stranger = tenant.browser()
@@ -98,7 +84,7 @@ def test_a_support_link_that_is_not_http_or_mailto_is_not_shown(make_tenant, adm
 def test_handovers_signed_with_the_shared_secret_or_another_realms_key_are_refused(make_tenant, stack, admin):
     tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [PHONE]})
     _, email = create_user(admin, tenant.realm, onboarded=False)
-    link = _handover_url(tenant.browser(), email)
+    link = handover_link(tenant.browser(), email, PASSWORD)
     secret = stack.secrets.onboarding_secret
     claims = dict(jwt.decode(parse_qs(urlparse(link).query)["token"][0],
                              realm_key(secret, tenant.realm, HANDOVER), algorithms=["HS256"]).claims)

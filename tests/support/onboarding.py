@@ -34,8 +34,8 @@ def realm_key(secret_b64: str, realm: str, purpose: str) -> OctKey:
     return OctKey.import_key(OnboardingKeys.parse(secret_b64).signing(realm, purpose))
 
 
-def handover_of(browser: Browser, email: str, password: str, secret_b64: str) -> dict:
-    """Sign in and stop at Keycloak's redirect to the service; the hand-over token's claims."""
+def handover_link(browser: Browser, email: str, password: str) -> str:
+    """Sign in and stop at Keycloak's redirect to the service: the hand-over link."""
     page = browser.open_login()
     action, fields = page.form()
     response = browser.session.post(action, data={**fields, "username": email, "password": password},
@@ -43,12 +43,17 @@ def handover_of(browser: Browser, email: str, password: str, secret_b64: str) ->
     for _ in range(10):
         location = urljoin(response.url, response.headers.get("Location", ""))
         if "/onboarding/start" in location:
-            token = parse_qs(urlparse(location).query)["token"][0]
-            key = realm_key(secret_b64, browser.realm_url.rsplit("/", 1)[1], HANDOVER)
-            return dict(jwt.decode(token, key, algorithms=["HS256"]).claims)
+            return location
         assert response.status_code in (302, 303), f"no hand-over: {response.status_code} {response.text[:300]}"
         response = browser.session.get(location, allow_redirects=False, timeout=30)
     raise AssertionError("no hand-over within 10 redirects")
+
+
+def handover_of(browser: Browser, email: str, password: str, secret_b64: str) -> dict:
+    """Sign in and stop at Keycloak's redirect to the service; the hand-over token's claims."""
+    token = parse_qs(urlparse(handover_link(browser, email, password)).query)["token"][0]
+    key = realm_key(secret_b64, browser.realm_url.rsplit("/", 1)[1], HANDOVER)
+    return dict(jwt.decode(token, key, algorithms=["HS256"]).claims)
 
 
 def result_token(secret_b64: str, realm: str, *, key: OctKey | None = None, **claims) -> str:
