@@ -73,3 +73,30 @@ def test_corrupt_cached_archive_is_refused_and_deleted(tmp_path):
 def test_bad_port_setting_is_explained():
     with pytest.raises(IdpError, match="IDP_KEYCLOAK_PORT='eighty' is not a TCP port"):
         Settings.from_env({"IDP_KEYCLOAK_PORT": "eighty"})
+
+
+def test_keycloak_starts_with_a_fixed_hostname_and_no_cluster_transport(tmp_path):
+    from provisioner.runtime.stack import _keycloak_command
+
+    default = Settings.from_env({"IDP_HOME": str(tmp_path), "IDP_KEYCLOAK_PORT": "18080"})
+    command = _keycloak_command(default, tmp_path, StateDir(tmp_path / "state"))
+    assert "--hostname=http://127.0.0.1:18080" in command and "--hostname-strict=true" in command
+    assert "--cache=local" in command and "--http-host=127.0.0.1" in command
+    named = Settings.from_env({"IDP_HOME": str(tmp_path), "IDP_KEYCLOAK_PUBLIC_URL": "https://id.example.com/"})
+    assert "--hostname=https://id.example.com" in _keycloak_command(named, tmp_path, StateDir(tmp_path / "s"))
+
+
+@pytest.mark.parametrize("url", ["id.example.com", "ftp://id.example.com", "https://", "https://id.example.com/?a=1"])
+def test_a_public_url_that_is_not_one_is_refused_with_its_name(url):
+    with pytest.raises(IdpError, match="IDP_KEYCLOAK_PUBLIC_URL"):
+        Settings.from_env({"IDP_KEYCLOAK_PUBLIC_URL": url})
+
+
+def test_the_service_starts_in_production_mode_unless_told_otherwise():
+    from webhooks.config import ConfigProblem, ServiceConfig
+
+    plain = ServiceConfig.from_env({})
+    assert plain.dev_inbox is False and plain.sms_provider == ""
+    with pytest.raises(ConfigProblem, match="IDP_SERVICE_DEV_INBOX"):
+        ServiceConfig.from_env({"IDP_SERVICE_SMS_PROVIDER": "dev"})
+    assert ServiceConfig.from_env({"IDP_SERVICE_DEV_INBOX": "true"}).dev_inbox is True
