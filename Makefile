@@ -31,11 +31,11 @@ TEST_STATE := $(CURDIR)/.idp-test
 test: bootstrap
 	IDP_STATE_DIR=$(TEST_STATE) $(BIN)/idp install
 	cd extensions && mvn -B -q -Dkeycloak.version=$(KC_VERSION) -Dkeycloak.home=$(TEST_STATE)/keycloak-$(KC_VERSION) test
-	$(BIN)/ruff check provisioner webhooks tests benchmarks
+	$(BIN)/ruff check contract provisioner webhooks tests benchmarks
 	IDP_TEST_STATE_DIR=$(TEST_STATE) $(BIN)/pytest
 
 lint: bootstrap
-	$(BIN)/ruff check provisioner webhooks tests benchmarks
+	$(BIN)/ruff check contract provisioner webhooks tests benchmarks
 
 ## clean-state: forget the local stack's database, logs and admin password (stop it first)
 clean-state:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import threading
 import time
@@ -13,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError
 
+from contract.names import ONBOARDING_ATTRIBUTE
+from contract.secrets import realm_client_secret
 from webhooks.domain_errors import DomainError
 
-ONBOARDING_ATTRIBUTE = "idp.onboarding"
 # A wizard page needs the realm's steps and name several times; `idp apply` changes show up this soon.
 REALM_CACHE_SECONDS = 30.0
 
@@ -23,13 +21,6 @@ REALM_CACHE_SECONDS = 30.0
 class KeycloakUnavailable(DomainError):
     status = 503
     code = "keycloak_unavailable"
-
-
-def realm_client_secret(shared: str, realm: str) -> str:
-    """The idp-service client's secret in one realm, derived from the shared one as `idp apply` does
-    (provisioner/resources/clients.py): a secret read in one realm opens no other."""
-    digest = hmac.new(shared.encode(), f"idp-service-client/{realm}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 class KeycloakGateway:

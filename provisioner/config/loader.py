@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from contract.onboarding import STEP_MODELS
 from provisioner.config.model import Tenant
 from provisioner.errors import ConfigError
 
@@ -123,8 +124,7 @@ def _problems(exc: ValidationError, sources: list[SourceFile], shown: dict[Path,
     problems = []
     for error in exc.errors():
         # Tagged-union members add the tag to loc (e.g. steps.0.phone.code_length); drop it for readers.
-        path = tuple(p for p in error["loc"] if p not in {"email_code", "account_details", "phone", "captcha", "card"}
-                     or not isinstance(p, str))
+        path = tuple(p for p in error["loc"] if p not in STEP_MODELS or not isinstance(p, str))
         problems.append(f"{_locate(path, sources, shown)}: {_dotted(path)}: {_message(error)}")
     return problems
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
+from contract import names
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
@@ -25,8 +26,9 @@ PHONE_SCOPE = {
     "attributes": {"include.in.token.scope": "true", "display.on.consent.screen": "true",
                    "consent.screen.text": "${phoneScopeConsentText}"},
     "protocolMappers": [
-        _attribute_mapper("phone number", "phoneNumber", "phone_number", "String"),
-        _attribute_mapper("phone number verified", "phoneNumberVerified", "phone_number_verified", "boolean"),
+        _attribute_mapper("phone number", names.PHONE_NUMBER, names.PHONE_NUMBER_CLAIM, "String"),
+        _attribute_mapper("phone number verified", names.PHONE_NUMBER_VERIFIED, names.PHONE_NUMBER_VERIFIED_CLAIM,
+                          "boolean"),
     ],
 }
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-
 from keycloak import KeycloakAdmin
 
+from contract.names import MANAGED_ATTRIBUTE, ONBOARDING_COMPLETE_CLAIM, ONBOARDING_COMPLETED
+from contract.secrets import realm_client_secret
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import AppClient, ServiceClient, Tenant
 from provisioner.errors import KeycloakApiError
 
-MANAGED_ATTRIBUTE = "idp.managed"
 # Relying apps read whether onboarding is done from the token (enforce: actions gates on it).
 ONBOARDING_MAPPER = {
     "name": "onboarding complete", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
-    "config": {"user.attribute": "onboardingCompleted", "claim.name": "onboarding_complete",
+    "config": {"user.attribute": ONBOARDING_COMPLETED, "claim.name": ONBOARDING_COMPLETE_CLAIM,
                "jsonType.label": "boolean", "id.token.claim": "true", "access.token.claim": "true",
                "userinfo.token.claim": "true", "introspection.token.claim": "true"},
 }
@@ -33,14 +30,6 @@ def app_client(client: AppClient) -> dict:
         "attributes": {"pkce.code.challenge.method": "S256", MANAGED_ATTRIBUTE: "true",
                        "post.logout.redirect.uris": "##".join(client.post_logout_redirect_uris)},
     }
-
-
-def realm_client_secret(shared: str, realm: str) -> str:
-    """The service client's secret in one realm, derived from the shared one: a realm admin can read
-    their realm's client secrets, and what they read must open no other realm. The service derives
-    the same (webhooks/keycloak_gateway.py; tests/unit/test_model.py holds both to one vector)."""
-    digest = hmac.new(shared.encode(), f"idp-service-client/{realm}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def service_client(client: ServiceClient, realm: str) -> dict:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
+from contract.names import MANAGED_ATTRIBUTE, ONBOARDING_ATTRIBUTE, WEBHOOK_LISTENER
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import PasswordPolicy, Tenant
 
-MANAGED_ATTRIBUTE = "idp.managed"
-# The tenant's onboarding section as JSON: read by the service (steps, policies) and by the
-# onboarding required action (enforce mode), so both follow the one validated YAML.
-ONBOARDING_ATTRIBUTE = "idp.onboarding"
-WEBHOOK_LISTENER = "idp-webhook"
+# ONBOARDING_ATTRIBUTE holds the tenant's onboarding section as JSON: read by the service (steps,
+# policies) and by the onboarding required action (enforce mode), so both follow the one YAML.
 RESOURCE = "realm"
 
 

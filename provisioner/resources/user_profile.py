@@ -6,6 +6,7 @@ import copy
 
 from keycloak import KeycloakAdmin
 
+from contract import names
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
@@ -20,17 +21,17 @@ def _service_attribute(name: str, validations: dict | None = None) -> dict:
 # Written by the service (onboarding); users see them in the account console, only the service
 # edits them, so its checks (tax id checksums, phone verification) cannot be bypassed.
 SERVICE_ATTRIBUTES = [
-    _service_attribute("onboardingCompleted", {"options": {"options": ["true", "false"]}}),
-    _service_attribute("country", {"pattern": {"pattern": "^[A-Z]{2}$", "error-message": "idpCountryCode"}}),
-    _service_attribute("accountType", {"options": {"options": ["personal", "business"]}}),
-    _service_attribute("companyName", {"length": {"max": 200}}),
-    _service_attribute("taxId", {"length": {"max": 32}}),
+    _service_attribute(names.ONBOARDING_COMPLETED, {"options": {"options": ["true", "false"]}}),
+    _service_attribute(names.COUNTRY, {"pattern": {"pattern": "^[A-Z]{2}$", "error-message": "idpCountryCode"}}),
+    _service_attribute(names.ACCOUNT_TYPE, {"options": {"options": ["personal", "business"]}}),
+    _service_attribute(names.COMPANY_NAME, {"length": {"max": 200}}),
+    _service_attribute(names.TAX_ID, {"length": {"max": 32}}),
 ]
 PHONE_ATTRIBUTES = [
-    {"name": "phoneNumber", "displayName": "${phoneNumber}",
+    {"name": names.PHONE_NUMBER, "displayName": "${" + names.PHONE_NUMBER + "}",
      "validations": {"pattern": {"pattern": "^\\+[1-9][0-9]{6,14}$", "error-message": "idpPhoneNotE164"}},
      "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
-    {"name": "phoneNumberVerified", "displayName": "${phoneNumberVerified}",
+    {"name": names.PHONE_NUMBER_VERIFIED, "displayName": "${" + names.PHONE_NUMBER_VERIFIED + "}",
      "validations": {"options": {"options": ["true", "false"]}},
      "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provisioner.config.durations import parse_duration
+from contract.durations import parse_duration
 from provisioner.config.model import PasswordPolicy
 from provisioner.export import normalize
 from provisioner.resources.realm import password_policy_string
@@ -38,10 +38,8 @@ def test_export_drops_ids_secrets_and_keys_and_sorts_unordered_lists():
         "authenticationFlows": [{"alias": "f", "authenticationExecutions": [{"priority": 10}, {"priority": 20}]}]}
 
 
-def test_the_service_client_secret_differs_per_realm_and_both_parts_derive_it_alike():
-    from provisioner.resources.clients import realm_client_secret as provisioned
-    from webhooks.keycloak_gateway import realm_client_secret as used
+def test_the_service_client_secret_differs_per_realm():
+    from contract.secrets import realm_client_secret
 
-    assert provisioned("service-master-secret", "cloud") == "7df6gt1nTt9lBcVTb-F3WGxCInz8aZEY87EJzFqyv_A"
-    assert used("service-master-secret", "cloud") == provisioned("service-master-secret", "cloud")
-    assert provisioned("service-master-secret", "paas") != provisioned("service-master-secret", "cloud")
+    assert realm_client_secret("service-master-secret", "cloud") == "7df6gt1nTt9lBcVTb-F3WGxCInz8aZEY87EJzFqyv_A"
+    assert realm_client_secret("service-master-secret", "paas") != realm_client_secret("service-master-secret", "cloud")

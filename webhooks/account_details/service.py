@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from babel import Locale
 
+from contract import names
 from webhooks.account_details.tax_ids import validate_tax_id
 from webhooks.step_errors import StepRefused
 
@@ -22,9 +23,9 @@ class AccountDetails:
 
     def as_attributes(self) -> dict[str, list[str]]:
         """User profile attributes (the account console shows them)."""
-        attributes = {"country": [self.country], "accountType": [self.account_type]}
+        attributes = {names.COUNTRY: [self.country], names.ACCOUNT_TYPE: [self.account_type]}
         if self.account_type == "business":
-            attributes |= {"companyName": [self.company_name], "taxId": [self.tax_id]}
+            attributes |= {names.COMPANY_NAME: [self.company_name], names.TAX_ID: [self.tax_id]}
         return attributes
 
 

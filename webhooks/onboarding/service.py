@@ -14,6 +14,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from contract.names import ONBOARDING_COMPLETED, RESULT_PARAM
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.keys import OnboardingKeys
@@ -123,9 +124,9 @@ class OnboardingService:
         """Mark the user onboarded in Keycloak and return the way back with a signed result."""
         if self.current_step(flow) is not None:
             raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
-        self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {"onboardingCompleted": ["true"]}})
+        self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {ONBOARDING_COMPLETED: ["true"]}})
         with self._sessions.begin() as session:
             session.get(OnboardingFlow, flow.id).state = "completed"
         result = sign_result(self._keys, realm=flow.realm, issuer=flow.issuer, user_id=flow.user_id,
                              return_id=flow.return_id)
-        return f"{flow.return_url}&app-token={quote(result)}"
+        return f"{flow.return_url}&{RESULT_PARAM}={quote(result)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from contract.names import PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from webhooks.account_details.service import check as check_account_details
 from webhooks.account_details.service import country_choices
 from webhooks.email_code.service import EmailCodeOptions, EmailCodeService
@@ -65,7 +66,7 @@ class PhoneStep:
         elif action == "verify":
             e164 = self._phones.verify(policy, ctx.flow.realm, ctx.flow.user_id, form.get("code", ""))
             self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": {
-                "phoneNumber": [e164], "phoneNumberVerified": ["true"]}})
+                PHONE_NUMBER: [e164], PHONE_NUMBER_VERIFIED: ["true"]}})
             self._onboarding.complete_step(ctx.flow, self.kind, {"number": e164})
         else:
             raise StepRefused("step.unknown_action")

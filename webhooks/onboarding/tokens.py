@@ -12,11 +12,10 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
+from contract.names import HANDOVER_AUDIENCE, RESULT_ISSUER
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.keys import HANDOVER, RESULT, OnboardingKeys
 
-HANDOVER_AUDIENCE = "idp-onboarding"
-RESULT_ISSUER = "idp-onboarding-service"
 RESULT_LIFETIME = 120
 
 

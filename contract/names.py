@@ -1,0 +1,28 @@
+"""Names shared across the parts; Java mirrors the ones it needs (see tests/unit/test_contract.py)."""
+
+from __future__ import annotations
+
+# Realm attributes written by `idp apply`.
+MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (and may delete with --prune)
+ONBOARDING_ATTRIBUTE = "idp.onboarding"  # the tenant's onboarding section as JSON
+
+# User attributes the service writes and Keycloak maps into tokens.
+ONBOARDING_COMPLETED = "onboardingCompleted"
+PHONE_NUMBER = "phoneNumber"
+PHONE_NUMBER_VERIFIED = "phoneNumberVerified"
+COUNTRY = "country"
+ACCOUNT_TYPE = "accountType"
+COMPANY_NAME = "companyName"
+TAX_ID = "taxId"
+
+# Token claims relying apps read.
+ONBOARDING_COMPLETE_CLAIM = "onboarding_complete"
+PHONE_NUMBER_CLAIM = "phone_number"
+PHONE_NUMBER_VERIFIED_CLAIM = "phone_number_verified"
+
+# Hand-over (Keycloak -> service) and result (service -> Keycloak) tokens.
+HANDOVER_AUDIENCE = "idp-onboarding"
+RESULT_ISSUER = "idp-onboarding-service"
+ONBOARDING_ACTION = "onboarding"  # the required action's provider id (kc_action=onboarding)
+WEBHOOK_LISTENER = "idp-webhook"  # the event listener's provider id
+RESULT_PARAM = "app-token"  # the query parameter that carries the result back into Keycloak

@@ -1,0 +1,157 @@
+"""The tenant's onboarding settings: one model per step kind, validated when `idp validate` reads the
+YAML, published on the realm by `idp apply` (as JSON, defaults filled in) and parsed with these same
+models by the service, which therefore never repeats a default or a limit."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, get_args
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from contract.durations import Duration
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo never silently does nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmailCodeStep(Strict):
+    """Email verified by a code in AAA-AAA form instead of Keycloak's link (seed 003)."""
+
+    kind: Literal["email_code"]
+    code_lifetime: Duration = Field(900, ge=60, le=3600)
+    attempts: int = Field(5, ge=1, le=10)
+    resend_cooldown: Duration = Field(60, ge=10)
+
+
+class AccountDetailsStep(Strict):
+    """Country and personal/business account; business needs company and tax id (seed 003)."""
+
+    kind: Literal["account_details"]
+    countries: list[str] = Field(default_factory=list)
+    business_accounts: bool = True
+
+
+class PhoneDailyLimits(Strict):
+    """Codes sent per UTC day, against SMS pumping: per number, user, client IP, number prefix,
+    country, and for the whole tenant (the log warns at 80% of it)."""
+
+    per_number: int = Field(5, ge=1, le=100)
+    per_user: int = Field(10, ge=1, le=100)
+    per_ip: int = Field(20, ge=1, le=10000)
+    per_prefix: int = Field(50, ge=1, le=100000)
+    per_country: int = Field(2000, ge=1, le=10_000_000)
+    per_tenant: int = Field(5000, ge=1, le=10_000_000)
+    prefix_digits: int = Field(7, ge=4, le=12)
+
+
+# Where a tenant that lists no countries accepts phone numbers: markets with ordinary SMS and voice
+# rates. Not the whole world: SMS/voice pumping targets expensive destinations. A tenant widens it by
+# listing its own `allowed_countries`.
+DEFAULT_PHONE_COUNTRIES = (
+    "RU", "KZ", "BY", "AM", "US", "CA", "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "ES", "PT", "IT",
+    "DK", "SE", "NO", "FI", "IS", "PL", "CZ", "SK", "EE", "LV", "LT", "AU", "NZ", "JP", "KR", "IL",
+)
+
+
+def _phone_countries(codes: list[str]) -> list[str]:
+    unknown = [c for c in codes if not (len(c) == 2 and c.isupper() and phonenumbers.country_code_for_region(c))]
+    if unknown:
+        raise ValueError(f"not ISO 3166 country codes with a phone numbering plan: {', '.join(unknown)} "
+                         f"(write them as two capital letters, e.g. RU, DE)")
+    return codes
+
+
+def _support_url(url: str | None) -> str | None:
+    if url is not None and not re.match(r"^(https?://[^\s/]+\S*|mailto:[^\s@]+@[^\s@]+)$", url):
+        raise ValueError("must be an https://, http:// or mailto: link")
+    return url
+
+
+class PhoneStep(Strict):
+    """Phone verification by SMS or voice call (seeds 000, 002, 004)."""
+
+    kind: Literal["phone"]
+    allowed_countries: Annotated[list[str], AfterValidator(_phone_countries)] = Field(
+        default_factory=lambda: list(DEFAULT_PHONE_COUNTRIES), min_length=1)
+    channel: Literal["sms", "voice"] = "sms"
+    # Voice only: also call fixed-line numbers (mobile numbers are always accepted; premium-rate,
+    # shared-cost, toll-free and VoIP numbers never are).
+    fixed_line_for_voice: bool = False
+    code_length: int = Field(4, ge=4, le=8)
+    code_lifetime: Duration = Field(300, ge=60, le=600)
+    attempts_per_code: int = Field(3, ge=1, le=10)
+    resend_cooldown: Duration = Field(60, ge=10, le=600)
+    accounts_per_number: Literal[1, 2] = 1
+    support_url: Annotated[str | None, AfterValidator(_support_url)] = None
+    daily_limits: PhoneDailyLimits = Field(default_factory=PhoneDailyLimits)
+
+    @model_validator(mode="after")
+    def _fixed_line_needs_voice(self) -> PhoneStep:
+        if self.fixed_line_for_voice and self.channel != "voice":
+            raise ValueError("fixed_line_for_voice needs channel: voice (fixed lines cannot receive SMS)")
+        return self
+
+
+def _not_runnable_yet(kind: str) -> None:
+    # A declared step must be done before onboarding completes; one the service cannot run would
+    # either block every user or (worse) be skipped, so it is refused here.
+    raise ValueError(f"the {kind!r} step does not run in this version yet, so no user could finish it; "
+                     f"remove it from onboarding.steps")
+
+
+class CaptchaStep(Strict):
+    """Self-hosted image captcha instead of a phone check (seed 000). Not runnable yet."""
+
+    kind: Literal["captcha"]
+    length: int = Field(5, ge=4, le=8)
+
+    @model_validator(mode="after")
+    def _runnable(self) -> CaptchaStep:
+        _not_runnable_yet(self.kind)
+        return self
+
+
+class CardStep(Strict):
+    """Payment card binding with a test charge (seeds 002, 004). Not runnable yet."""
+
+    kind: Literal["card"]
+    test_charge: int = Field(1, ge=0, le=500)
+    allow_virtual_cards: bool = False
+    auto_top_up: bool = True
+
+    @model_validator(mode="after")
+    def _runnable(self) -> CardStep:
+        _not_runnable_yet(self.kind)
+        return self
+
+
+Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,
+                 Field(discriminator="kind")]
+
+
+class Onboarding(Strict):
+    """The tenant's onboarding steps, in order, and whether they block sign-in."""
+
+    enforce: Literal["login", "actions"] = "login"
+    steps: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_kinds(self) -> Onboarding:
+        kinds = [step.kind for step in self.steps]
+        duplicates = sorted({k for k in kinds if kinds.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"each step may appear once; repeated: {', '.join(duplicates)}")
+        return self
+
+
+# Every step kind and its settings model: the one list of kinds (the loader, the service's registry
+# and its validation ask this, never a list of their own).
+STEP_MODELS: dict[str, type[Strict]] = {
+    get_args(model.model_fields["kind"].annotation)[0]: model
+    for model in (EmailCodeStep, AccountDetailsStep, PhoneStep, CaptchaStep, CardStep)
+}

@@ -1,0 +1,36 @@
+"""The Keycloak extension and the Python parts use the same names: each Java constant that crosses
+a boundary equals its entry in contract/names.py (or the key derivation's labels)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from contract import names
+from webhooks.onboarding import keys
+
+JAVA = Path(__file__).resolve().parents[2] / "extensions" / "src" / "main" / "java" / "dev" / "idp" / "keycloak"
+
+
+def java_constant(source: str, name: str) -> str:
+    text = (JAVA / source).read_text(encoding="utf-8")
+    match = re.search(rf'static final String {name} = "((?:[^"\\]|\\.)*)";', text)
+    assert match, f"{name} not found in {source}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(("source", "constant", "python"), [
+    ("onboarding/OnboardingSettings.java", "REALM_ATTRIBUTE", names.ONBOARDING_ATTRIBUTE),
+    ("onboarding/OnboardingSettings.java", "COMPLETED_ATTRIBUTE", names.ONBOARDING_COMPLETED),
+    ("onboarding/OnboardingSettings.java", "AUDIENCE_HANDOVER", names.HANDOVER_AUDIENCE),
+    ("onboarding/OnboardingSettings.java", "RESULT_ISSUER", names.RESULT_ISSUER),
+    ("onboarding/OnboardingRequiredAction.java", "ID", names.ONBOARDING_ACTION),
+    ("onboarding/OnboardingReturnTokenHandler.java", "RESULT_PARAM", names.RESULT_PARAM),
+    ("onboarding/OnboardingKeys.java", "HANDOVER", keys.HANDOVER),
+    ("onboarding/OnboardingKeys.java", "RESULT", keys.RESULT),
+    ("events/WebhookEventListenerProviderFactory.java", "ID", names.WEBHOOK_LISTENER),
+])
+def test_java_constants_match_the_contract(source, constant, python):
+    assert java_constant(source, constant) == python
