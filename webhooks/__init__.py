@@ -11,10 +11,12 @@ from flask import Flask, send_from_directory
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webhooks.account_details.step import AccountDetailsStepPlugin
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.email_code.service import EmailCodeService
+from webhooks.email_code.step import EmailCodeStepPlugin
 from webhooks.errors import register_error_handlers
 from webhooks.events.intake import EventIntake
 from webhooks.events.reconciler import Reconciler
@@ -23,10 +25,11 @@ from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.mailer import Mailer
 from webhooks.onboarding import forget
 from webhooks.onboarding.keys import OnboardingKeys
+from webhooks.onboarding.plugin import StepRegistry
 from webhooks.onboarding.service import OnboardingService
-from webhooks.onboarding.steps import AccountDetailsStep, EmailCodeStep, PhoneStep
 from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
+from webhooks.phone.step import PhoneStepPlugin
 from webhooks.security_headers import configure_security_headers
 
 MAX_REQUEST_BYTES = 64 * 1024
@@ -44,7 +47,7 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     """Event intake (push) and the reconciler (pull), sharing one dedupe table."""
     gateway = KeycloakGateway(config.keycloak_url, config.service_client_id, config.service_client_secret)
     repository = EventRepository(app.extensions["db_sessions"])
-    intake = EventIntake(config.webhook_secret, repository, handlers=forget.HANDLERS,
+    intake = EventIntake(config.webhook_secret, repository, forget.handlers(app.extensions["onboarding_steps"]),
                          previous_secrets=config.webhook_previous_secrets)
     app.extensions["keycloak"] = gateway
     app.extensions["event_intake"] = intake
@@ -82,16 +85,15 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     if keys is None:
         app.logger.error("IDP_ONBOARDING_SECRET is missing or shorter than 32 bytes (base64): onboarding "
                          "hand-overs are refused until it is set")
-    onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base)
+    registry: StepRegistry = app.extensions["onboarding_steps"]
+    onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry)
     phones = PhoneService(sessions, _sms_provider(app, config), _derived_key(config.onboarding_secret, "phone-codes"))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer, _derived_key(config.onboarding_secret, "email-codes"))
     app.extensions["onboarding"] = onboarding
-    app.extensions["onboarding_steps"] = {
-        "account_details": AccountDetailsStep(onboarding, gateway),
-        "phone": PhoneStep(onboarding, gateway, phones),
-        "email_code": EmailCodeStep(onboarding, gateway, codes),
-    }
+    for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
+                   PhoneStepPlugin(onboarding, gateway, phones)):
+        registry.add(plugin)
     theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
     app.add_url_rule("/theme/<path:filename>", "theme",
                      lambda filename: send_from_directory(theme_dir, filename, max_age=300))
@@ -134,6 +136,9 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,
                                 x_host=config.trusted_proxies)
     configure_database(app, config)
+    # The step kinds this service runs: filled by configure_onboarding, asked by the wizard and by
+    # the account-deletion handler.
+    app.extensions["onboarding_steps"] = StepRegistry()
     configure_events(app, config)
     configure_onboarding(app, config)
     configure_blueprints(app, config)

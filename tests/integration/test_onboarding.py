@@ -167,7 +167,7 @@ def test_a_verified_number_changes_only_after_signing_in_again(make_tenant, stac
     assert "Step 2 of 2" in page.text
     assert page.soup.find(id="change-phone") is None and page.soup.find(id="change-phone-hint") is not None
     flow_url = page.url
-    response = browser.session.post(f"{flow_url}/phone/edit", data={"csrf_token": page.soup.find(
+    response = browser.session.post(f"{flow_url}/phone/reopen", data={"csrf_token": page.soup.find(
         "input", attrs={"name": "csrf_token"})["value"]}, timeout=30)
     assert response.status_code == 409 and "sign in again" in response.text
 

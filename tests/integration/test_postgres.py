@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import inspect
 
+from contract.onboarding import PhoneStep
 from tests.support.postgres import running_postgres
 from tests.unit.test_event_intake import SECRET, _delivery, _event
 from webhooks import create_app
 from webhooks.config import ServiceConfig
-from webhooks.phone.phone_policy import PhonePolicy
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,8 @@ def test_events_are_processed_once(app):
 
 
 def test_phone_codes_round_trip(app):
-    phone = app.extensions["onboarding_steps"]["phone"]._phones
-    policy = PhonePolicy(allowed_countries=("RU",))
+    phone = app.extensions["onboarding_steps"].get("phone")._phones
+    policy = PhoneStep(kind="phone", allowed_countries=["RU"])
     phone.send_code(policy, "cloud", "u-pg", "+7 999 765-43-21", "127.0.0.1", lambda code: f"Code {code}")
     [message] = app.test_client().get("/dev/inbox/api/messages?to=%2B79997654321").get_json()["messages"]
     code = re.search(r"\d{4}", message["text"]).group(0)

@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from contract.onboarding import EmailCodeStep
 from tests.support.clock import Clock
 from tests.support.net import free_port
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.smtp_sink import start_smtp_sink
-from webhooks.email_code.service import EmailCodeOptions, EmailCodeService
+from webhooks.email_code.service import EmailCodeService
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
 
@@ -28,8 +29,9 @@ def env(sessions):
     sink.stop()
 
 
-def _send(service, options: EmailCodeOptions | None = None):
-    service.send(options or EmailCodeOptions(), "console", "u1", EMAIL, lambda code: ("Your code", f"Code: {code}"))
+def _send(service, options: EmailCodeStep | None = None):
+    service.send(options or EmailCodeStep(kind="email_code"), "console", "u1", EMAIL,
+                 lambda code: ("Your code", f"Code: {code}"))
 
 
 def _code(inbox) -> str:
@@ -61,7 +63,7 @@ def test_resend_has_a_cooldown_and_replaces_the_code(env):
 
 def test_attempts_are_limited_and_codes_expire(env):
     service, inbox, clock = env
-    options = EmailCodeOptions(attempts=2, code_lifetime=600)
+    options = EmailCodeStep(kind="email_code", attempts=2, code_lifetime=600)
     _send(service, options)
     with pytest.raises(StepRefused, match=r"email\.wrong_code"):
         service.verify("console", "u1", "AAA-AAA" if _code(inbox) != "AAA-AAA" else "BBB-BBB")

@@ -6,21 +6,23 @@ import logging
 import re
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
+from contract.onboarding import PhoneDailyLimits, PhoneStep
 from tests.support.clock import Clock
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.sms_sink import DevSinkSms
 from webhooks.phone.models import PhoneVerification
-from webhooks.phone.phone_policy import DailyLimits, PhonePolicy, parse_number
+from webhooks.phone.phone_policy import parse_number
 from webhooks.phone.service import PhoneService
 from webhooks.step_errors import StepRefused
 
 RU = "+79991234567"
 
 
-def _policy(**options) -> PhonePolicy:
-    return PhonePolicy(allowed_countries=("RU",), **options)
+def _policy(**options) -> PhoneStep:
+    return PhoneStep(kind="phone", allowed_countries=["RU"], **options)
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def _last_code(inbox, number=RU) -> str:
 
 
 def test_numbers_are_parsed_to_e164_from_common_spellings():
-    policy = PhonePolicy(allowed_countries=("RU",))
+    policy = _policy()
     for spelling in ("+7 999 123-45-67", "8 (999) 123 45 67", "+79991234567", "9991234567"):
         assert parse_number(spelling, policy).e164 == RU
     with pytest.raises(StepRefused, match=r"phone\.invalid_number"):
@@ -49,7 +51,7 @@ def test_numbers_are_parsed_to_e164_from_common_spellings():
 def test_a_disallowed_country_is_refused_naming_the_allowed_prefix(env):
     service, *_ = env
     with pytest.raises(StepRefused) as caught:
-        _send(service, PhonePolicy(allowed_countries=("RU",)), number="+49 30 901820")
+        _send(service, _policy(), number="+49 30 901820")
     assert caught.value.key == "phone.country_not_allowed" and caught.value.params["allowed"] == "+7"
 
 
@@ -118,12 +120,12 @@ def test_a_number_at_its_account_limit_is_refused(env, holders):
 
 
 @pytest.mark.parametrize(("limits", "vary"), [
-    (DailyLimits(per_number=2), {"user": ["a", "b", "c"]}),
-    (DailyLimits(per_user=2), {"number": ["+79991234567", "+79991234568", "+79991234569"]}),
-    (DailyLimits(per_ip=2), {"user": ["a", "b", "c"], "number": ["+79991234567", "+79991234568", "+79991234569"]}),
-    (DailyLimits(per_prefix=2, prefix_digits=7),
+    (PhoneDailyLimits(per_number=2), {"user": ["a", "b", "c"]}),
+    (PhoneDailyLimits(per_user=2), {"number": ["+79991234567", "+79991234568", "+79991234569"]}),
+    (PhoneDailyLimits(per_ip=2), {"user": ["a", "b", "c"], "number": ["+79991234567", "+79991234568", "+79991234569"]}),
+    (PhoneDailyLimits(per_prefix=2, prefix_digits=7),
      {"user": ["a", "b", "c"], "ip": ["1", "2", "3"], "number": ["+79991234567", "+79991234568", "+79991234569"]}),
-    (DailyLimits(per_country=2),
+    (PhoneDailyLimits(per_country=2),
      {"user": ["a", "b", "c"], "ip": ["1", "2", "3"], "number": ["+79991234567", "+79161234568", "+79031234569"]}),
 ])
 def test_daily_send_limits_against_sms_pumping(env, limits, vary):
@@ -153,7 +155,7 @@ def test_voice_channel_puts_the_call_in_the_dev_inbox(env):
 
 def test_the_tenant_cap_warns_near_it_and_stops_at_it(env, caplog):
     service, _, _, _ = env
-    policy = _policy(daily_limits=DailyLimits(per_tenant=5))
+    policy = _policy(daily_limits=PhoneDailyLimits(per_tenant=5))
     with caplog.at_level(logging.WARNING, logger="webhooks.phone.service"):
         for i in range(5):
             _send(service, policy, user=f"u{i}", number=f"+7999123456{i}", ip=f"10.0.0.{i}")
@@ -174,7 +176,7 @@ def test_the_tenant_cap_warns_near_it_and_stops_at_it(env, caplog):
     ("+447400123456", "sms", False, None),  # UK mobile
 ])
 def test_only_numbers_the_channel_can_reach_are_accepted(number, channel, fixed, refusal):
-    policy = PhonePolicy(allowed_countries=("GB",), channel=channel, fixed_line_for_voice=fixed)
+    policy = PhoneStep(kind="phone", allowed_countries=["GB"], channel=channel, fixed_line_for_voice=fixed)
     if refusal is None:
         assert parse_number(number, policy).e164 == number
     else:
@@ -182,8 +184,10 @@ def test_only_numbers_the_channel_can_reach_are_accepted(number, channel, fixed,
             parse_number(number, policy)
 
 
-def test_no_country_list_fails_closed_and_unsafe_support_links_are_dropped():
-    with pytest.raises(StepRefused, match=r"phone\.no_countries"):
-        parse_number(RU, PhonePolicy())
-    assert PhonePolicy.from_step({"support_url": "javascript:alert(1)"}).support_url is None
-    assert PhonePolicy.from_step({"support_url": "mailto:help@x.example"}).support_url == "mailto:help@x.example"
+def test_settings_without_countries_or_with_an_unsafe_support_link_do_not_validate():
+    """The service parses the published settings with the same model, so neither can reach a page."""
+    with pytest.raises(ValidationError):
+        PhoneStep(kind="phone", allowed_countries=[])
+    with pytest.raises(ValidationError):
+        PhoneStep(kind="phone", support_url="javascript:alert(1)")
+    assert PhoneStep(kind="phone", support_url="mailto:help@x.example").support_url == "mailto:help@x.example"

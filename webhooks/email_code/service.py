@@ -10,23 +10,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from contract.onboarding import EmailCodeStep
 from webhooks import limits
 from webhooks.codes import code_hash, letter_code, seconds_until, try_code
 from webhooks.domain_errors import DomainError
 from webhooks.email_code.models import EmailCode
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
-
-
-@dataclass(frozen=True)
-class EmailCodeOptions:
-    code_lifetime: int = 900
-    attempts: int = 5
-    resend_cooldown: int = 60
-
-    @classmethod
-    def from_step(cls, step: dict) -> EmailCodeOptions:
-        return cls(**{k: step[k] for k in ("code_lifetime", "attempts", "resend_cooldown") if k in step})
 
 
 @dataclass(frozen=True)
@@ -41,7 +31,7 @@ class EmailCodeService:
         self._sessions, self._mailer, self._pepper = sessions, mailer, pepper
         self._now = clock or (lambda: datetime.now(UTC))
 
-    def state(self, options: EmailCodeOptions, realm: str, user_id: str) -> EmailCodeState:
+    def state(self, options: EmailCodeStep, realm: str, user_id: str) -> EmailCodeState:
         now = self._now()
         with self._sessions() as session:
             record = self._latest(session, realm, user_id)
@@ -49,7 +39,7 @@ class EmailCodeService:
             return EmailCodeState(None, 0)
         return EmailCodeState(record.email, seconds_until(record.sent_at, options.resend_cooldown, now))
 
-    def send(self, options: EmailCodeOptions, realm: str, user_id: str, email: str,
+    def send(self, options: EmailCodeStep, realm: str, user_id: str, email: str,
              compose: Callable[[str], tuple[str, str]]) -> None:
         """Send a fresh code (replacing any earlier one) unless the cooldown has not passed. The cooldown
         is taken atomically, so parallel requests send one email, not several."""

@@ -1,17 +1,18 @@
-"""When Keycloak deletes an account, the service forgets that user's onboarding data; their
-verified phone number then stops counting against the number's account limit."""
+"""When Keycloak deletes an account, the service forgets that user's onboarding data: the flows and
+completed steps, and whatever each step keeps (asked of the step registry); a verified phone number
+then stops counting against the number's account limit."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from webhooks.email_code.models import EmailCode
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
-from webhooks.phone.models import BlockedNumber, PhoneVerification
+from webhooks.onboarding.plugin import StepRegistry
 
-# Kept on purpose: phone_sends, since the daily anti-pumping limits must outlive a deleted account.
-PER_USER_TABLES = (OnboardingFlow, StepCompletion, PhoneVerification, BlockedNumber, EmailCode)
+Handler = Callable[[dict, Session], None]
 
 
 def deleted_user_id(event: dict) -> str | None:
@@ -22,13 +23,17 @@ def deleted_user_id(event: dict) -> str | None:
     return event.get("userId")
 
 
-def forget_user(event: dict, session: Session) -> None:
-    """Event handler for DELETE_ACCOUNT and USER.DELETE."""
-    user_id = deleted_user_id(event)
-    if not user_id:
-        return
-    for table in PER_USER_TABLES:
-        session.execute(delete(table).where(table.realm == event["realm"], table.user_id == user_id))
+def handlers(registry: StepRegistry) -> dict[str, Handler]:
+    """Event handlers for DELETE_ACCOUNT and USER.DELETE."""
 
+    def forget_user(event: dict, session: Session) -> None:
+        user_id = deleted_user_id(event)
+        if not user_id:
+            return
+        realm = event["realm"]
+        for table in (OnboardingFlow, StepCompletion):
+            session.execute(delete(table).where(table.realm == realm, table.user_id == user_id))
+        for plugin in registry:
+            plugin.forget(session, realm, user_id)
 
-HANDLERS = {"DELETE_ACCOUNT": forget_user, "USER.DELETE": forget_user}
+    return {"DELETE_ACCOUNT": forget_user, "USER.DELETE": forget_user}

@@ -9,21 +9,24 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from contract.names import ONBOARDING_COMPLETED, RESULT_PARAM
+from contract.onboarding import Onboarding
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
+from webhooks.onboarding.plugin import StepRegistry
 from webhooks.onboarding.tokens import sign_result, verify_handover
 
 log = logging.getLogger(__name__)
 FLOW_LIFETIME = timedelta(hours=1)  # as long as Keycloak's return token
-IMPLEMENTED_STEPS = ("email_code", "account_details", "phone")
 
 
 class FlowNotFound(DomainError):
@@ -47,8 +50,9 @@ class StepNotRunnable(DomainError):
 
 class OnboardingService:
     def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, keys: OnboardingKeys | None,
-                 keycloak_url: str, clock: Callable[[], datetime] | None = None) -> None:
+                 keycloak_url: str, registry: StepRegistry, clock: Callable[[], datetime] | None = None) -> None:
         self._sessions, self._gateway, self._keys, self._keycloak_url = sessions, gateway, keys, keycloak_url
+        self._registry = registry
         self._now = clock or (lambda: datetime.now(UTC))
 
     def start(self, token: str, browser_secret: str) -> OnboardingFlow:
@@ -80,17 +84,24 @@ class OnboardingService:
             raise FlowNotFound("This onboarding session has ended. Please sign in again to continue.")
         return flow
 
-    def steps(self, realm: str) -> list[dict]:
-        """The tenant's steps in the tenant's order; StepNotRunnable if any of them cannot run here,
-        because a declared step must be done, never skipped."""
-        declared = self._gateway.onboarding_config(realm).get("steps", [])
-        unknown = [str(s.get("kind")) for s in declared if s.get("kind") not in IMPLEMENTED_STEPS]
+    def steps(self, realm: str) -> list[Any]:
+        """The tenant's steps (their settings models) in the tenant's order; StepNotRunnable if the
+        published settings do not validate or name a step this service cannot run, because a declared
+        step must be done, never skipped."""
+        raw = self._gateway.onboarding_config(realm)
+        try:
+            settings = Onboarding.model_validate(raw)
+        except ValidationError as exc:
+            log.error("onboarding of realm %s stopped: its published settings do not validate (%d problem(s); "
+                      "run `idp validate` and `idp apply`)", realm, exc.error_count())
+            raise StepNotRunnable("The provider's sign-up settings are broken.") from exc
+        unknown = [step.kind for step in settings.steps if step.kind not in self._registry]
         if unknown:
             log.error("onboarding of realm %s stopped: it declares steps this service cannot run: %s", realm,
                       ", ".join(unknown))
             raise StepNotRunnable("Sign-up cannot be completed right now: this provider requires a step that "
                                   "is not available. Please contact the provider's support.")
-        return declared
+        return list(settings.steps)
 
     def completed(self, realm: str, user_id: str) -> dict[str, StepCompletion]:
         with self._sessions() as session:
@@ -98,10 +109,10 @@ class OnboardingService:
                                                                 StepCompletion.user_id == user_id))
             return {row.kind: row for row in rows}
 
-    def current_step(self, flow: OnboardingFlow) -> dict | None:
+    def current_step(self, flow: OnboardingFlow) -> Any | None:
         """The first step the user has not finished (resuming where they stopped), or None."""
         done = self.completed(flow.realm, flow.user_id)
-        return next((s for s in self.steps(flow.realm) if s["kind"] not in done), None)
+        return next((s for s in self.steps(flow.realm) if s.kind not in done), None)
 
     def complete_step(self, flow: OnboardingFlow, kind: str, data: dict | None = None) -> None:
         with self._sessions.begin() as session:

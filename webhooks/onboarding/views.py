@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import SUPPORTED, translate
 from webhooks.onboarding.models import OnboardingFlow
+from webhooks.onboarding.plugin import StepContext, StepRegistry
 from webhooks.onboarding.service import FlowNotFound, OnboardingService
-from webhooks.onboarding.steps import StepContext
 from webhooks.step_errors import StepRefused
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -39,21 +40,31 @@ def _flow(flow_id: str) -> OnboardingFlow:
     return _service().flow(flow_id)
 
 
-def _render(flow: OnboardingFlow, step: dict, error: str | None = None, status: int = 200):
+def _registry() -> StepRegistry:
+    return current_app.extensions["onboarding_steps"]
+
+
+def _context(flow: OnboardingFlow, step: Any) -> StepContext:
     locale = _locale(flow)
-    t = partial(translate, locale)
+    return StepContext(flow, step, partial(translate, locale), locale)
+
+
+def _render(flow: OnboardingFlow, step: Any, error: str | None = None, status: int = 200):
+    context = _context(flow, step)
     steps = _service().steps(flow.realm)
     done = _service().completed(flow.realm, flow.user_id)
-    adapters = current_app.extensions["onboarding_steps"]
-    adapter = adapters[step["kind"]]
-    context = StepContext(flow, step, t, locale)
-    phone_step = next((s for s in steps if s["kind"] == "phone"), None)
-    extra = {"may_change_phone": adapters["phone"].may_change_verified(StepContext(flow, phone_step, t, locale))
-             if phone_step and "phone" in done else False}
-    return render_template(f"onboarding/{step['kind']}.html", t=t, locale=locale, flow=flow, step=step, steps=steps,
+    # Done steps that may be changed: True (now) or False (only after signing in again).
+    changeable = {}
+    for other in steps:
+        if other.kind in done:
+            allowed = _registry().get(other.kind).may_reopen(_context(flow, other))
+            if allowed is not None:
+                changeable[other.kind] = allowed
+    plugin = _registry().get(step.kind)
+    return render_template(plugin.template, t=context.t, locale=context.locale, flow=flow, step=step, steps=steps,
                            tenant_name=current_app.extensions["keycloak"].display_name(flow.realm),
-                           done=done, position=[s["kind"] for s in steps].index(step["kind"]) + 1, error=error,
-                           **adapter.view(context), **extra), status
+                           done=done, position=[s.kind for s in steps].index(step.kind) + 1, error=error,
+                           changeable=changeable, **plugin.view(context)), status
 
 
 @bp.errorhandler(DomainError)
@@ -89,29 +100,27 @@ def show(flow_id: str):
 def submit(flow_id: str, kind: str, action: str):
     """A step's form; refusals come back as the same page with the reason."""
     flow = _flow(flow_id)
-    steps = current_app.extensions["onboarding_steps"]
-    if kind == "phone" and action == "edit":
-        return _edit_phone(flow)
+    if action == "reopen":
+        return _reopen(flow, kind)
     step = _service().current_step(flow)
-    if step is None or step["kind"] != kind or kind not in steps:
+    if step is None or step.kind != kind:
         return redirect(url_for(".show", flow_id=flow.id))  # a stale form from an earlier step
-    locale = _locale(flow)
-    context = StepContext(flow, step, partial(translate, locale), locale)
+    context = _context(flow, step)
     try:
-        steps[kind].submit(context, action, request.form, request.remote_addr or "unknown")
+        _registry().get(kind).submit(context, action, request.form, request.remote_addr or "unknown")
     except StepRefused as exc:
         return _render(flow, step, error=context.t(exc.key, **exc.params), status=422)
     return redirect(url_for(".show", flow_id=flow.id))
 
 
-def _edit_phone(flow: OnboardingFlow):
-    step = next((s for s in _service().steps(flow.realm) if s["kind"] == "phone"), None)
-    if step is None:
+def _reopen(flow: OnboardingFlow, kind: str):
+    """Change a done step, where the step allows it now."""
+    step = next((s for s in _service().steps(flow.realm) if s.kind == kind), None)
+    if step is None or kind not in _service().completed(flow.realm, flow.user_id):
         return redirect(url_for(".show", flow_id=flow.id))
-    locale = _locale(flow)
-    context = StepContext(flow, step, partial(translate, locale), locale)
-    if not current_app.extensions["onboarding_steps"]["phone"].may_change_verified(context):
+    context = _context(flow, step)
+    if not _registry().get(kind).may_reopen(context):
         current = _service().current_step(flow) or step
-        return _render(flow, current, error=context.t("change_after_sign_in"), status=409)
-    _service().reopen_step(flow, "phone")
+        return _render(flow, current, error=context.t(f"{kind}.change_after_sign_in"), status=409)
+    _service().reopen_step(flow, kind)
     return redirect(url_for(".show", flow_id=flow.id))

@@ -1,4 +1,4 @@
-"""Sending and checking phone codes under a tenant's PhonePolicy. No Flask, no Keycloak.
+"""Sending and checking phone codes under a tenant's phone settings. No Flask, no Keycloak.
 
 Every limit holds under concurrency, across service processes: the resend cooldown and each daily
 send limit are taken with one conditional UPDATE (webhooks/limits.py), attempts are spent the same
@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from contract.onboarding import PhoneStep
 from webhooks import limits
 from webhooks.codes import code_hash, numeric_code, seconds_until, try_code
 from webhooks.domain_errors import DomainError
 from webhooks.phone.models import BlockedNumber, PhoneVerification
-from webhooks.phone.phone_policy import ParsedNumber, PhonePolicy, mask, parse_number
+from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
 from webhooks.phone.sms import SmsProvider
 from webhooks.step_errors import StepRefused
 
@@ -58,7 +59,7 @@ class PhoneService:
         self._pepper = pepper
         self._now = clock or (lambda: datetime.now(UTC))
 
-    def state(self, policy: PhonePolicy, realm: str, user_id: str) -> PhoneState:
+    def state(self, policy: PhoneStep, realm: str, user_id: str) -> PhoneState:
         now = self._now()
         with self._sessions() as session:
             verified = self._verified(session, realm, user_id)
@@ -73,7 +74,7 @@ class PhoneService:
             verified_number=verified.e164 if verified else None,
             verified_at=verified.verified_at if verified else None)
 
-    def send_code(self, policy: PhonePolicy, realm: str, user_id: str, raw_number: str, ip: str,
+    def send_code(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
         """Check every rule, take the cooldown and the daily limits, then send a fresh code."""
         number = parse_number(raw_number, policy, default_region)
@@ -99,7 +100,7 @@ class PhoneService:
             raise
         return number
 
-    def verify(self, policy: PhonePolicy, realm: str, user_id: str, code: str) -> str:
+    def verify(self, policy: PhoneStep, realm: str, user_id: str, code: str) -> str:
         """The verified E.164 number, or StepRefused saying why not."""
         now = self._now()
         with self._sessions.begin() as session:
@@ -123,7 +124,7 @@ class PhoneService:
             raise refusal
         return verified
 
-    def _check_number_usable(self, session: Session, policy: PhonePolicy, realm: str, user_id: str,
+    def _check_number_usable(self, session: Session, policy: PhoneStep, realm: str, user_id: str,
                              number: ParsedNumber) -> None:
         blocked = session.scalar(select(func.count()).select_from(BlockedNumber).where(
             BlockedNumber.realm == realm, BlockedNumber.user_id == user_id, BlockedNumber.e164 == number.e164))
@@ -132,7 +133,7 @@ class PhoneService:
         if self._holders(session, realm, number.e164, user_id) >= policy.accounts_per_number:
             raise StepRefused("phone.number_taken")
 
-    def _take_limits(self, session: Session, policy: PhonePolicy, realm: str, user_id: str, number: ParsedNumber,
+    def _take_limits(self, session: Session, policy: PhoneStep, realm: str, user_id: str, number: ParsedNumber,
                      ip: str, now: datetime) -> _Taken:
         """Take the resend cooldown and one unit of every daily limit, always in the same order (no
         deadlocks); raising rolls all of them back."""
