@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.code_store import CodeStore
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
 from webhooks.devinbox.repository import DevInboxRepository
@@ -87,9 +88,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                          "hand-overs are refused until it is set")
     registry: StepRegistry = app.extensions["onboarding_steps"]
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry)
-    phones = PhoneService(sessions, _sms_provider(app, config), _derived_key(config.onboarding_secret, "phone-codes"))
+    phones = PhoneService(sessions, _sms_provider(app, config),
+                          CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
-    codes = EmailCodeService(sessions, mailer, _derived_key(config.onboarding_secret, "email-codes"))
+    codes = EmailCodeService(sessions, mailer,
+                             CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
     app.extensions["onboarding"] = onboarding
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones)):

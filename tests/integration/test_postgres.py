@@ -24,7 +24,7 @@ def app():
 def test_migrations_create_every_table(app):
     tables = set(inspect(app.extensions["db_engine"]).get_table_names())
     assert {"dev_messages", "processed_events", "reconcile_checkpoints", "onboarding_flows", "onboarding_steps",
-            "phone_verifications", "phone_blocked_numbers", "email_codes", "limit_counters", "limit_cooldowns",
+            "one_time_codes", "phone_blocked_numbers", "limit_counters", "limit_cooldowns",
             "alembic_version"} <= tables
 
 

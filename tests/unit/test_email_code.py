@@ -9,6 +9,7 @@ import pytest
 from contract.onboarding import EmailCodeStep
 from tests.support.clock import Clock
 from tests.support.net import free_port
+from webhooks.code_store import CodeStore
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.smtp_sink import start_smtp_sink
 from webhooks.email_code.service import EmailCodeService
@@ -25,7 +26,7 @@ def env(sessions):
     sink = start_smtp_sink(inbox, port)
     clock = Clock()
     mailer = Mailer("127.0.0.1", port, "no-reply@idp.localhost")
-    yield EmailCodeService(sessions, mailer, b"k" * 32, clock), inbox, clock
+    yield EmailCodeService(sessions, mailer, CodeStore("email", b"k" * 32), clock), inbox, clock
     sink.stop()
 
 

@@ -97,15 +97,15 @@ def test_without_a_secret_the_service_accepts_nothing(tmp_path):
 def test_a_deleted_account_frees_its_phone_number(app, event):
     from datetime import UTC, datetime
 
-    from webhooks.phone.models import PhoneVerification
+    from webhooks.code_store import OneTimeCode
 
     now = datetime.now(UTC)
     with app.extensions["db_sessions"].begin() as session:
         for user in ("u-1", "u-2"):
-            session.add(PhoneVerification(id=f"v-{user}", realm="cloud", user_id=user, e164="+79990000000",
-                                          country="RU", channel="sms", code_hash="x" * 64, sent_at=now,
-                                          expires_at=now, attempts_left=0, verified_at=now))
+            session.add(OneTimeCode(id=f"v-{user}", realm="cloud", user_id=user, purpose="phone",
+                                    target="+79990000000", country="RU", channel="sms", code_hash="x" * 64,
+                                    sent_at=now, expires_at=now, attempts_left=0, verified_at=now))
     body, headers = _delivery(event)
     assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 200
     with app.extensions["db_sessions"]() as session:
-        assert [v.user_id for v in session.query(PhoneVerification)] == ["u-2"]
+        assert [v.user_id for v in session.query(OneTimeCode)] == ["u-2"]

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from contract.onboarding import PhoneDailyLimits, PhoneStep
 from tests.support.clock import Clock
+from webhooks.code_store import CodeStore, OneTimeCode
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.sms_sink import DevSinkSms
-from webhooks.phone.models import PhoneVerification
 from webhooks.phone.phone_policy import parse_number
 from webhooks.phone.service import PhoneService
 from webhooks.step_errors import StepRefused
@@ -29,7 +29,7 @@ def _policy(**options) -> PhoneStep:
 def env(sessions):
     inbox = DevInboxRepository(sessions)
     clock = Clock()
-    return PhoneService(sessions, DevSinkSms(inbox), b"pepper" * 6, clock), inbox, clock, sessions
+    return PhoneService(sessions, DevSinkSms(inbox), CodeStore("phone", b"pepper" * 6), clock), inbox, clock, sessions
 
 
 def _send(service, policy, user="u1", number=RU, ip="10.0.0.1"):
@@ -62,7 +62,7 @@ def test_right_code_verifies_and_the_code_is_stored_only_hashed(env):
     code = _last_code(inbox)
     assert len(code) == 4
     with sessions() as session:
-        stored = session.scalar(select(PhoneVerification))
+        stored = session.scalar(select(OneTimeCode))
         assert code not in (stored.code_hash, stored.id) and len(stored.code_hash) == 64
     assert service.verify(policy, "cloud", "u1", code) == RU
     assert service.state(policy, "cloud", "u1").verified_number == RU

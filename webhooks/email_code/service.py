@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from contract.onboarding import EmailCodeStep
 from webhooks import limits
-from webhooks.codes import code_hash, letter_code, seconds_until, try_code
+from webhooks.code_store import CodeStore
+from webhooks.codes import letter_code, seconds_until
 from webhooks.domain_errors import DomainError
-from webhooks.email_code.models import EmailCode
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
 
@@ -26,18 +25,18 @@ class EmailCodeState:
 
 
 class EmailCodeService:
-    def __init__(self, sessions: sessionmaker, mailer: Mailer, pepper: bytes,
+    def __init__(self, sessions: sessionmaker, mailer: Mailer, codes: CodeStore,
                  clock: Callable[[], datetime] | None = None) -> None:
-        self._sessions, self._mailer, self._pepper = sessions, mailer, pepper
+        self._sessions, self._mailer, self._codes = sessions, mailer, codes
         self._now = clock or (lambda: datetime.now(UTC))
 
     def state(self, options: EmailCodeStep, realm: str, user_id: str) -> EmailCodeState:
         now = self._now()
         with self._sessions() as session:
-            record = self._latest(session, realm, user_id)
+            record = self._codes.latest(session, realm, user_id)
         if record is None or record.verified_at is not None:
             return EmailCodeState(None, 0)
-        return EmailCodeState(record.email, seconds_until(record.sent_at, options.resend_cooldown, now))
+        return EmailCodeState(record.target, seconds_until(record.sent_at, options.resend_cooldown, now))
 
     def send(self, options: EmailCodeStep, realm: str, user_id: str, email: str,
              compose: Callable[[str], tuple[str, str]]) -> None:
@@ -51,10 +50,8 @@ class EmailCodeService:
             wait = limits.claim_cooldown(session, cooldown_key, now, options.resend_cooldown)
             if wait:
                 raise StepRefused("email.resend_too_soon", seconds=wait)
-            session.add(EmailCode(id=record_id, realm=realm, user_id=user_id, email=email,
-                                  code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
-                                  expires_at=now + timedelta(seconds=options.code_lifetime),
-                                  attempts_left=options.attempts))
+            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=email, code=code,
+                              channel="email", lifetime=options.code_lifetime, attempts=options.attempts, now=now)
         # Sent after the commit (the dev mail sink writes to this same database); a failed send gives
         # the cooldown back and forgets the code.
         try:
@@ -63,8 +60,12 @@ class EmailCodeService:
         except DomainError:
             with self._sessions.begin() as session:
                 limits.release_cooldown(session, cooldown_key)
-                session.execute(delete(EmailCode).where(EmailCode.id == record_id))
+                self._codes.discard(session, record_id)
             raise
+
+    def forget(self, session: Session, realm: str, user_id: str) -> None:
+        """Forget a deleted user's codes."""
+        self._codes.forget(session, realm, user_id)
 
     def verify(self, realm: str, user_id: str, code: str) -> str:
         """The address the code was sent to, or StepRefused (wrong, expired, attempts spent, none sent)."""
@@ -73,18 +74,13 @@ class EmailCodeService:
         if len(normalized) == 6 and "-" not in normalized:
             normalized = f"{normalized[:3]}-{normalized[3:]}"
         with self._sessions.begin() as session:
-            record = self._latest(session, realm, user_id)
+            record = self._codes.latest(session, realm, user_id)
             # A spent attempt is committed with this transaction; the refusal is raised after it.
-            check = try_code(session, EmailCode, record, normalized, self._pepper, now)
+            check = self._codes.try_code(session, record, normalized, now)
             refusal = None if check.refused is None else StepRefused(
                 f"email.{check.refused}",
                 **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
-            email = record.email if refusal is None else ""
+            email = record.target if refusal is None else ""
         if refusal is not None:
             raise refusal
         return email
-
-    @staticmethod
-    def _latest(session: Session, realm: str, user_id: str) -> EmailCode | None:
-        return session.scalar(select(EmailCode).where(EmailCode.realm == realm, EmailCode.user_id == user_id)
-                              .order_by(EmailCode.sent_at.desc()).limit(1))

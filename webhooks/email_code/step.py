@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from webhooks.email_code.models import EmailCode
 from webhooks.email_code.service import EmailCodeService
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.plugin import StepContext
@@ -49,4 +47,4 @@ class EmailCodeStepPlugin:
         return None  # a confirmed address is changed in the account console, which asks again
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
-        session.execute(delete(EmailCode).where(EmailCode.realm == realm, EmailCode.user_id == user_id))
+        self._codes.forget(session, realm, user_id)

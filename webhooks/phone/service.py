@@ -10,16 +10,17 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from contract.onboarding import PhoneStep
 from webhooks import limits
-from webhooks.codes import code_hash, numeric_code, seconds_until, try_code
+from webhooks.code_store import CodeStore
+from webhooks.codes import numeric_code, seconds_until
 from webhooks.domain_errors import DomainError
-from webhooks.phone.models import BlockedNumber, PhoneVerification
+from webhooks.phone.models import BlockedNumber
 from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
 from webhooks.phone.sms import SmsProvider
 from webhooks.step_errors import StepRefused
@@ -53,25 +54,25 @@ class _Taken:
 class PhoneService:
     """Codes are random, stored only as HMAC, compared in constant time."""
 
-    def __init__(self, sessions: sessionmaker, sms: SmsProvider, pepper: bytes, clock: Clock | None = None) -> None:
+    def __init__(self, sessions: sessionmaker, sms: SmsProvider, codes: CodeStore, clock: Clock | None = None) -> None:
         self._sessions = sessions
         self._sms = sms
-        self._pepper = pepper
+        self._codes = codes
         self._now = clock or (lambda: datetime.now(UTC))
 
     def state(self, policy: PhoneStep, realm: str, user_id: str) -> PhoneState:
         now = self._now()
         with self._sessions() as session:
-            verified = self._verified(session, realm, user_id)
-            pending = self._latest(session, realm, user_id)
+            verified = self._codes.latest_verified(session, realm, user_id)
+            pending = self._codes.latest(session, realm, user_id)
         if pending is None or pending.verified_at is not None or pending.expires_at <= now \
                 or pending.attempts_left <= 0:
             pending = None
         return PhoneState(
-            pending_number=pending.e164 if pending else None,
+            pending_number=pending.target if pending else None,
             resend_in=seconds_until(pending.sent_at, policy.resend_cooldown, now) if pending else 0,
             attempts_left=pending.attempts_left if pending else 0,
-            verified_number=verified.e164 if verified else None,
+            verified_number=verified.target if verified else None,
             verified_at=verified.verified_at if verified else None)
 
     def send_code(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
@@ -84,10 +85,9 @@ class PhoneService:
         with self._sessions.begin() as session:
             self._check_number_usable(session, policy, realm, user_id, number)
             taken = self._take_limits(session, policy, realm, user_id, number, ip, now)
-            session.add(PhoneVerification(
-                id=record_id, realm=realm, user_id=user_id, e164=number.e164, country=number.country,
-                channel=policy.channel, code_hash=code_hash(self._pepper, record_id, code), sent_at=now,
-                expires_at=now + timedelta(seconds=policy.code_lifetime), attempts_left=policy.attempts_per_code))
+            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
+                              code=code, channel=policy.channel, lifetime=policy.code_lifetime,
+                              attempts=policy.attempts_per_code, now=now, country=number.country)
             limits.forget_old_windows(session, now)
         # Sent after the commit: the limits are held while the provider works, and a failed delivery
         # gives them back, so the user may simply retry.
@@ -96,7 +96,7 @@ class PhoneService:
         except DomainError:
             with self._sessions.begin() as session:
                 self._give_back(session, realm, taken)
-                session.execute(delete(PhoneVerification).where(PhoneVerification.id == record_id))
+                self._codes.discard(session, record_id)
             raise
         return number
 
@@ -104,25 +104,30 @@ class PhoneService:
         """The verified E.164 number, or StepRefused saying why not."""
         now = self._now()
         with self._sessions.begin() as session:
-            record = self._latest(session, realm, user_id)
+            record = self._codes.latest(session, realm, user_id)
             if record is not None:
                 # Two accounts verifying one number at once must not both fit under its account limit.
-                limits.lock(session, "phone-number", limits.hashed(realm, record.e164))
+                limits.lock(session, "phone-number", limits.hashed(realm, record.target))
             if record is not None and record.verified_at is None and record.attempts_left > 0 \
-                    and self._holders(session, realm, record.e164, user_id) >= policy.accounts_per_number:
+                    and self._codes.holders(session, realm, record.target, user_id) >= policy.accounts_per_number:
                 refusal = StepRefused("phone.number_taken")  # taken meanwhile by other accounts
             else:
                 # A spent attempt is committed with this transaction; the refusal is raised after it.
-                check = try_code(session, PhoneVerification, record, (code or "").strip(), self._pepper, now)
+                check = self._codes.try_code(session, record, (code or "").strip(), now)
                 if check.spent_last:
-                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.e164, blocked_at=now))
+                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.target, blocked_at=now))
                 refusal = None if check.refused is None else StepRefused(
                     f"phone.{check.refused}",
                     **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
-            verified = record.e164 if refusal is None else ""
+            verified = record.target if refusal is None else ""
         if refusal is not None:
             raise refusal
         return verified
+
+    def forget(self, session: Session, realm: str, user_id: str) -> None:
+        """Forget a deleted user's codes and blocked numbers; their verified number is free again."""
+        self._codes.forget(session, realm, user_id)
+        session.execute(delete(BlockedNumber).where(BlockedNumber.realm == realm, BlockedNumber.user_id == user_id))
 
     def _check_number_usable(self, session: Session, policy: PhoneStep, realm: str, user_id: str,
                              number: ParsedNumber) -> None:
@@ -130,7 +135,7 @@ class PhoneService:
             BlockedNumber.realm == realm, BlockedNumber.user_id == user_id, BlockedNumber.e164 == number.e164))
         if blocked:
             raise StepRefused("phone.number_blocked")
-        if self._holders(session, realm, number.e164, user_id) >= policy.accounts_per_number:
+        if self._codes.holders(session, realm, number.e164, user_id) >= policy.accounts_per_number:
             raise StepRefused("phone.number_taken")
 
     def _take_limits(self, session: Session, policy: PhoneStep, realm: str, user_id: str, number: ParsedNumber,
@@ -169,22 +174,3 @@ class PhoneService:
         limits.release_cooldown(session, taken.cooldown_key)
         for scope, key in taken.counters:
             limits.give_back(session, scope, key, taken.window)
-
-    @staticmethod
-    def _latest(session: Session, realm: str, user_id: str) -> PhoneVerification | None:
-        return session.scalar(select(PhoneVerification).where(
-            PhoneVerification.realm == realm, PhoneVerification.user_id == user_id)
-            .order_by(PhoneVerification.sent_at.desc()).limit(1))
-
-    @staticmethod
-    def _verified(session: Session, realm: str, user_id: str) -> PhoneVerification | None:
-        return session.scalar(select(PhoneVerification).where(
-            PhoneVerification.realm == realm, PhoneVerification.user_id == user_id,
-            PhoneVerification.verified_at.is_not(None)).order_by(PhoneVerification.verified_at.desc()).limit(1))
-
-    @staticmethod
-    def _holders(session: Session, realm: str, e164: str, user_id: str) -> int:
-        """How many other accounts hold this number verified."""
-        return session.scalar(select(func.count(func.distinct(PhoneVerification.user_id))).where(
-            PhoneVerification.realm == realm, PhoneVerification.e164 == e164,
-            PhoneVerification.verified_at.is_not(None), PhoneVerification.user_id != user_id)) or 0

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from contract.names import PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.plugin import StepContext
 from webhooks.onboarding.service import OnboardingService
-from webhooks.phone.models import BlockedNumber, PhoneVerification
 from webhooks.phone.service import PhoneService
 from webhooks.step_errors import StepRefused
 
@@ -50,8 +48,7 @@ class PhoneStepPlugin:
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         # The daily send counters stay: anti-pumping limits must outlive a deleted account.
-        for table in (PhoneVerification, BlockedNumber):
-            session.execute(delete(table).where(table.realm == realm, table.user_id == user_id))
+        self._phones.forget(session, realm, user_id)
 
     def _country(self, ctx: StepContext) -> str | None:
         """The country the user chose in an earlier step, if any: numbers may then be typed without +."""
