@@ -105,15 +105,13 @@ def _not_runnable_yet(kind: str) -> None:
 
 
 class CaptchaStep(Strict):
-    """Self-hosted image captcha instead of a phone check (seed 000). Not runnable yet."""
+    """Self-hosted image captcha (with an audio alternative) instead of a phone check (seed 000)."""
 
     kind: Literal["captcha"]
     length: int = Field(5, ge=4, le=8)
-
-    @model_validator(mode="after")
-    def _runnable(self) -> CaptchaStep:
-        _not_runnable_yet(self.kind)
-        return self
+    lifetime: Duration = Field(300, ge=60, le=900)  # one challenge; a new one comes by itself after
+    attempts: int = Field(3, ge=1, le=10)  # per challenge
+    challenges_per_day: int = Field(30, ge=5, le=500)  # per user: pictures and reloads
 
 
 class CardStep(Strict):

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.captcha.service import CaptchaService, Reveal
+from webhooks.captcha.step import CaptchaStepPlugin
 from webhooks.code_store import CodeStore
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
@@ -72,6 +74,15 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
     return NoSms()
 
 
+def _captcha_reveal(app: Flask, config: ServiceConfig) -> Reveal | None:
+    """Dev mode only: captcha answers in the dev inbox, so tests solve them as a person would."""
+    if not config.dev_inbox:
+        return None
+    from webhooks.devinbox.captcha_reveal import captcha_reveal
+
+    return captcha_reveal(DevInboxRepository(app.extensions["db_sessions"]), app.extensions["keycloak"])
+
+
 def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     """The wizard, its steps and what they need: signed sessions, CSRF, SMS, mail, theme CSS."""
     app.secret_key = _derived_key(config.onboarding_secret, "flask-session")
@@ -93,9 +104,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer,
                              CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
+    captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
+                              _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     app.extensions["onboarding"] = onboarding
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
-                   PhoneStepPlugin(onboarding, gateway, phones)):
+                   PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas)):
         registry.add(plugin)
     theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
     app.add_url_rule("/theme/<path:filename>", "theme",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, Integer, String, delete, func, select, update
+from sqlalchemy import Index, Integer, LargeBinary, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from webhooks.codes import CodeCheck, code_hash, code_matches
@@ -33,6 +33,9 @@ class OneTimeCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts_left: Mapped[int] = mapped_column(Integer)
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # What the service must show again but nobody may read (a captcha's answer, which its picture and
+    # sound are drawn from): AES-GCM sealed with the service's key. Codes sent by SMS or email have none.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class CodeStore:
@@ -43,17 +46,26 @@ class CodeStore:
         self._pepper = pepper
 
     def issue(self, session: Session, *, record_id: str, realm: str, user_id: str, target: str, code: str,
-              channel: str, lifetime: int, attempts: int, now: datetime, country: str | None = None) -> OneTimeCode:
+              channel: str, lifetime: int, attempts: int, now: datetime, country: str | None = None,
+              sealed: bytes | None = None) -> OneTimeCode:
         """Store a new code (its HMAC only); the newest code of a user is the one that counts."""
         record = OneTimeCode(id=record_id, realm=realm, user_id=user_id, purpose=self.purpose, target=target,
                              channel=channel, country=country, code_hash=code_hash(self._pepper, record_id, code),
-                             sent_at=now, expires_at=now + timedelta(seconds=lifetime), attempts_left=attempts)
+                             sent_at=now, expires_at=now + timedelta(seconds=lifetime), attempts_left=attempts,
+                             sealed=sealed)
         session.add(record)
         return record
 
-    def latest(self, session: Session, realm: str, user_id: str) -> OneTimeCode | None:
-        return session.scalar(select(OneTimeCode).where(*self._owner(realm, user_id))
-                              .order_by(OneTimeCode.sent_at.desc()).limit(1))
+    def latest(self, session: Session, realm: str, user_id: str, target: str | None = None) -> OneTimeCode | None:
+        """The user's newest code (for `target` only, if given)."""
+        query = select(OneTimeCode).where(*self._owner(realm, user_id))
+        if target is not None:
+            query = query.where(OneTimeCode.target == target)
+        return session.scalar(query.order_by(OneTimeCode.sent_at.desc()).limit(1))
+
+    def get(self, session: Session, record_id: str) -> OneTimeCode | None:
+        record = session.get(OneTimeCode, record_id)
+        return record if record is not None and record.purpose == self.purpose else None
 
     def latest_verified(self, session: Session, realm: str, user_id: str) -> OneTimeCode | None:
         return session.scalar(select(OneTimeCode).where(*self._owner(realm, user_id),

@@ -93,7 +93,7 @@ def test_every_problem_is_reported_at_once(config):
     assert result.stderr.count("surprise: unknown key") == 2
 
 
-@pytest.mark.parametrize("kind", ["card", "captcha"])
+@pytest.mark.parametrize("kind", ["card"])
 def test_a_step_that_cannot_run_yet_is_refused_by_name(config, kind):
     """Declared steps must be done; one the service cannot run would be skipped or block everyone."""
     path = config / "tenants" / "cloud.yaml"
@@ -104,3 +104,17 @@ def test_a_step_that_cannot_run_yet_is_refused_by_name(config, kind):
     assert result.returncode == 2
     assert (f"idp-config/tenants/cloud.yaml:{line}: onboarding.steps[1]: the {kind!r} step does not run in this "
             f"version yet, so no user could finish it; remove it from onboarding.steps") in result.stderr, result.stderr
+
+
+def test_paas_switches_from_phone_to_captcha_by_one_line(config):
+    from provisioner.config.loader import load_tenants
+
+    path = config / "tenants" / "paas.yaml"
+    lines = path.read_text().splitlines()
+    [phone] = [i for i, line in enumerate(lines) if line.startswith("    - {kind: phone")]
+    lines[phone] = "    - kind: captcha"
+    path.write_text("\n".join(lines) + "\n")
+    result = validate(config)
+    assert result.returncode == 0, result.stderr
+    [paas] = [t for t in load_tenants(config, {}) if t.realm == "paas"]
+    assert [s.kind for s in paas.onboarding.steps] == ["captcha"]

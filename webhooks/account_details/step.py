@@ -29,6 +29,9 @@ class AccountDetailsStepPlugin:
         self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": details.as_attributes()})
         self._onboarding.complete_step(ctx.flow, self.kind, {"country": details.country})
 
+    def media(self, ctx: StepContext, name: str, item: str) -> None:
+        return None  # the page loads no files of its own
+
     def may_reopen(self, ctx: StepContext) -> None:
         return None  # details are edited later where the account is managed
 

@@ -43,6 +43,9 @@ class EmailCodeStepPlugin:
         else:
             raise StepRefused("step.unknown_action")
 
+    def media(self, ctx: StepContext, name: str, item: str) -> None:
+        return None  # the page loads no files of its own
+
     def may_reopen(self, ctx: StepContext) -> None:
         return None  # a confirmed address is changed in the account console, which asks again
 

@@ -38,6 +38,9 @@ class StepPlugin(Protocol):
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         """Handle one of the page's forms; marks the step done when it is; StepRefused when input is refused."""
 
+    def media(self, ctx: StepContext, name: str, item: str) -> tuple[bytes, str] | None:
+        """A file the step's page loads (e.g. a captcha's picture): (body, media type), or None (404)."""
+
     def may_reopen(self, ctx: StepContext) -> bool | None:
         """Whether the user may change this step once done: None if it never changes, else now or not."""
 

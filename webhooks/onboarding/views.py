@@ -6,7 +6,7 @@ import secrets
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import SUPPORTED, translate
@@ -94,6 +94,18 @@ def show(flow_id: str):
     if step is None:
         return redirect(_service().finish(flow))
     return _render(flow, step)
+
+
+@bp.get("/<flow_id>/<kind>/media/<item>/<name>")
+def media(flow_id: str, kind: str, item: str, name: str):
+    """A file the current step's page loads (a captcha's picture or sound)."""
+    flow = _flow(flow_id)
+    step = _service().current_step(flow)
+    found = _registry().get(kind).media(_context(flow, step), name, item) if step and step.kind == kind else None
+    if found is None:
+        abort(404)
+    body, media_type = found
+    return Response(body, mimetype=media_type, headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/<flow_id>/<kind>/<action>")

@@ -40,6 +40,9 @@ class PhoneStepPlugin:
         else:
             raise StepRefused("step.unknown_action")
 
+    def media(self, ctx: StepContext, name: str, item: str) -> None:
+        return None  # the page loads no files of its own
+
     def may_reopen(self, ctx: StepContext) -> bool:
         """A verified number changes only in an onboarding session begun after it was verified, i.e.
         after signing in again (every sign-in makes a new hand-over and so a new flow)."""

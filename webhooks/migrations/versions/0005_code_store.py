@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts_left", sa.Integer, nullable=False),
         sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sealed", sa.LargeBinary, nullable=True),
     )
     op.create_index("ix_one_time_codes_owner", "one_time_codes", ["realm", "user_id", "purpose"])
     op.create_index("ix_one_time_codes_target", "one_time_codes", ["realm", "purpose", "target"])
