@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from contract.onboarding import STEP_MODELS
-from webhooks.onboarding.plugin import StepRegistry
+from webhooks.onboarding.plugin import StepPlugin, StepRegistry
 from webhooks.onboarding.service import OnboardingService, StepNotRunnable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,11 +23,17 @@ class FakeGateway:
         return self.config
 
 
-class Plugin:
+class Plugin(StepPlugin):
     template = "onboarding/x.html"
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
+
+    def view(self, ctx):
+        return {}
+
+    def submit(self, ctx, action, form, ip):
+        return None
 
 
 def service(config: dict, kinds: list[str]) -> OnboardingService:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from sqlalchemy.orm import Session
-
 from webhooks.account_details.service import check, country_choices
 from webhooks.keycloak_gateway import KeycloakGateway
-from webhooks.onboarding.plugin import StepContext
+from webhooks.onboarding.plugin import StepContext, StepPlugin
 from webhooks.onboarding.service import OnboardingService
 
 
-class AccountDetailsStepPlugin:
+class AccountDetailsStepPlugin(StepPlugin):
     kind: ClassVar[str] = "account_details"
     template: ClassVar[str] = "onboarding/account_details.html"
 
@@ -28,12 +26,3 @@ class AccountDetailsStepPlugin:
         details = check(form, ctx.step.countries, ctx.step.business_accounts, ctx.locale)
         self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": details.as_attributes()})
         self._onboarding.complete_step(ctx.flow, self.kind, {"country": details.country})
-
-    def media(self, ctx: StepContext, name: str, item: str) -> None:
-        return None  # the page loads no files of its own
-
-    def may_reopen(self, ctx: StepContext) -> None:
-        return None  # details are edited later where the account is managed
-
-    def forget(self, session: Session, realm: str, user_id: str) -> None:
-        """Nothing: the details live on the Keycloak user, which is gone."""

@@ -8,14 +8,14 @@ from typing import ClassVar
 from sqlalchemy.orm import Session
 
 from webhooks.captcha.service import CaptchaService
-from webhooks.onboarding.plugin import StepContext
+from webhooks.onboarding.plugin import StepContext, StepPlugin
 from webhooks.onboarding.service import OnboardingService
 from webhooks.step_errors import StepRefused
 
 MEDIA = {"picture.png": "image/png", "sound.wav": "audio/wav"}
 
 
-class CaptchaStepPlugin:
+class CaptchaStepPlugin(StepPlugin):
     kind: ClassVar[str] = "captcha"
     template: ClassVar[str] = "onboarding/captcha.html"
 
@@ -47,9 +47,6 @@ class CaptchaStepPlugin:
         draw = self._captchas.picture if name == "picture.png" else self._captchas.sound
         body = draw(ctx.flow.realm, ctx.flow.user_id, ctx.flow.id, item)
         return None if body is None else (body, MEDIA[name])
-
-    def may_reopen(self, ctx: StepContext) -> None:
-        return None
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         self._captchas.forget(session, realm, user_id)

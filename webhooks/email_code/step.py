@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from webhooks.email_code.service import EmailCodeService
 from webhooks.keycloak_gateway import KeycloakGateway
-from webhooks.onboarding.plugin import StepContext
+from webhooks.onboarding.plugin import StepContext, StepPlugin
 from webhooks.onboarding.service import OnboardingService
 from webhooks.step_errors import StepRefused
 
 
-class EmailCodeStepPlugin:
+class EmailCodeStepPlugin(StepPlugin):
     kind: ClassVar[str] = "email_code"
     template: ClassVar[str] = "onboarding/email_code.html"
 
@@ -42,12 +42,6 @@ class EmailCodeStepPlugin:
             self._onboarding.complete_step(ctx.flow, self.kind)
         else:
             raise StepRefused("step.unknown_action")
-
-    def media(self, ctx: StepContext, name: str, item: str) -> None:
-        return None  # the page loads no files of its own
-
-    def may_reopen(self, ctx: StepContext) -> None:
-        return None  # a confirmed address is changed in the account console, which asks again
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         self._codes.forget(session, realm, user_id)

@@ -4,14 +4,15 @@ ask the registry. A step's settings model lives in contract/onboarding.py (STEP_
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
 from contract.onboarding import STEP_MODELS, Strict
-from webhooks.onboarding.models import OnboardingFlow
+from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 
 Translate = Callable[..., str]
 
@@ -26,26 +27,35 @@ class StepContext:
     locale: str  # the page's language: the sign-in's, or the one the user picked
 
 
-class StepPlugin(Protocol):
-    """One kind of onboarding step."""
+class StepPlugin(ABC):
+    """One kind of onboarding step. A step states its kind, page and forms; the rest has defaults."""
 
     kind: ClassVar[str]  # as in the tenant's YAML; its settings model is STEP_MODELS[kind]
     template: ClassVar[str]  # the page, under templates/
 
+    @abstractmethod
     def view(self, ctx: StepContext) -> dict:
         """What the page shows (passed to the template)."""
 
+    @abstractmethod
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         """Handle one of the page's forms; marks the step done when it is; StepRefused when input is refused."""
 
     def media(self, ctx: StepContext, name: str, item: str) -> tuple[bytes, str] | None:
         """A file the step's page loads (e.g. a captcha's picture): (body, media type), or None (404)."""
+        return None
+
+    def is_done(self, realm: str, user_id: str, completion: StepCompletion | None) -> bool:
+        """Whether the user has done this step; `completion` is the step's record, if it marked itself done."""
+        return completion is not None
 
     def may_reopen(self, ctx: StepContext) -> bool | None:
         """Whether the user may change this step once done: None if it never changes, else now or not."""
+        return None
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
-        """Delete what the step keeps about a user whose account was deleted."""
+        """Delete what the step keeps about a user whose account was deleted (nothing by default)."""
+        return None
 
 
 class StepRegistry:

@@ -111,8 +111,14 @@ class OnboardingService:
 
     def current_step(self, flow: OnboardingFlow) -> Any | None:
         """The first step the user has not finished (resuming where they stopped), or None."""
-        done = self.completed(flow.realm, flow.user_id)
+        done = self.done_kinds(flow.realm, flow.user_id)
         return next((s for s in self.steps(flow.realm) if s.kind not in done), None)
+
+    def done_kinds(self, realm: str, user_id: str) -> set[str]:
+        """The kinds of step the user has done, as each step decides (asked of the registry)."""
+        completed = self.completed(realm, user_id)
+        return {plugin.kind for plugin in self._registry
+                if plugin.is_done(realm, user_id, completed.get(plugin.kind))}
 
     def complete_step(self, flow: OnboardingFlow, kind: str, data: dict | None = None) -> None:
         with self._sessions.begin() as session:

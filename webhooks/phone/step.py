@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from contract.names import PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from webhooks.keycloak_gateway import KeycloakGateway
-from webhooks.onboarding.plugin import StepContext
+from webhooks.onboarding.plugin import StepContext, StepPlugin
 from webhooks.onboarding.service import OnboardingService
 from webhooks.phone.service import PhoneService
 from webhooks.step_errors import StepRefused
 
 
-class PhoneStepPlugin:
+class PhoneStepPlugin(StepPlugin):
     kind: ClassVar[str] = "phone"
     template: ClassVar[str] = "onboarding/phone.html"
 
@@ -39,9 +39,6 @@ class PhoneStepPlugin:
             self._onboarding.complete_step(ctx.flow, self.kind, {"number": e164})
         else:
             raise StepRefused("step.unknown_action")
-
-    def media(self, ctx: StepContext, name: str, item: str) -> None:
-        return None  # the page loads no files of its own
 
     def may_reopen(self, ctx: StepContext) -> bool:
         """A verified number changes only in an onboarding session begun after it was verified, i.e.
