@@ -14,11 +14,13 @@ COUNTRY = "country"
 ACCOUNT_TYPE = "accountType"
 COMPANY_NAME = "companyName"
 TAX_ID = "taxId"
+CARD_BOUND = "cardBound"
 
 # Token claims relying apps read.
 ONBOARDING_COMPLETE_CLAIM = "onboarding_complete"
 PHONE_NUMBER_CLAIM = "phone_number"
 PHONE_NUMBER_VERIFIED_CLAIM = "phone_number_verified"
+CARD_BOUND_CLAIM = "card_bound"
 
 # Hand-over (Keycloak -> service) and result (service -> Keycloak) tokens.
 HANDOVER_AUDIENCE = "idp-onboarding"

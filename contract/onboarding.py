@@ -8,6 +8,7 @@ import re
 from typing import Annotated, Literal, get_args
 
 import phonenumbers
+from babel.numbers import list_currencies
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from contract.durations import Duration
@@ -97,13 +98,6 @@ class PhoneStep(Strict):
         return self
 
 
-def _not_runnable_yet(kind: str) -> None:
-    # A declared step must be done before onboarding completes; one the service cannot run would
-    # either block every user or (worse) be skipped, so it is refused here.
-    raise ValueError(f"the {kind!r} step does not run in this version yet, so no user could finish it; "
-                     f"remove it from onboarding.steps")
-
-
 class CaptchaStep(Strict):
     """Self-hosted image captcha (with an audio alternative) instead of a phone check (seed 000)."""
 
@@ -114,19 +108,25 @@ class CaptchaStep(Strict):
     challenges_per_day: int = Field(30, ge=5, le=500)  # per user: pictures and reloads
 
 
+def _currency(code: str) -> str:
+    if code not in list_currencies():
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. RUB, EUR, USD)")
+    return code
+
+
 class CardStep(Strict):
-    """Payment card binding with a test charge (seeds 002, 004). Not runnable yet."""
+    """Payment card binding with a test charge credited to the balance (seeds 002, 004)."""
 
     kind: Literal["card"]
-    test_charge: int = Field(1, ge=0, le=500)
+    # Seed 004: some accounts skip the card (e.g. business accounts paying by invoice).
+    account_types: list[Literal["personal", "business"]] = Field(
+        default_factory=lambda: ["personal", "business"], min_length=1)
+    currency: Annotated[str, AfterValidator(_currency)] = "RUB"
+    test_charge: int = Field(1, ge=0, le=500)  # whole units of the currency; 0: the card is only checked
+    refund_test_charge: bool = False  # credited to the balance unless refunded (seed 002: refund via support)
     allow_virtual_cards: bool = False
-    auto_top_up: bool = True
-
-    @model_validator(mode="after")
-    def _runnable(self) -> CardStep:
-        _not_runnable_yet(self.kind)
-        return self
-
+    allow_prepaid_cards: bool = True
+    auto_top_up: bool = True  # offered on the page after binding (seed 004)
 
 Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,
                  Field(discriminator="kind")]

@@ -14,6 +14,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webhooks.account_details.step import AccountDetailsStepPlugin
 from webhooks.captcha.service import CaptchaService, Reveal
 from webhooks.captcha.step import CaptchaStepPlugin
+from webhooks.cards.gateway import NoGateway
+from webhooks.cards.sandbox import SandboxGateway
+from webhooks.cards.service import CardService
+from webhooks.cards.step import CardStepPlugin
 from webhooks.code_store import CodeStore
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
@@ -27,6 +31,7 @@ from webhooks.events.repository import EventRepository
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.mailer import Mailer
 from webhooks.onboarding import forget
+from webhooks.onboarding.i18n import translate
 from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.plugin import StepRegistry
 from webhooks.onboarding.service import OnboardingService
@@ -83,6 +88,18 @@ def _captcha_reveal(app: Flask, config: ServiceConfig) -> Reveal | None:
     return captcha_reveal(DevInboxRepository(app.extensions["db_sessions"]), app.extensions["keycloak"])
 
 
+def _card_service(app: Flask, config: ServiceConfig, sessions) -> CardService:
+    """The card step's gateway: the built-in sandbox in dev mode (its 3-D Secure codes go by the SMS
+    interface, so to the dev inbox), else none until a real gateway is configured."""
+    if config.card_gateway in ("sandbox", "") and config.dev_inbox:
+        sandbox = SandboxGateway(sessions, _sms_provider(app, config),
+                                 CodeStore("card-3ds", _derived_key(config.onboarding_secret, "card-3ds")),
+                                 _derived_key(config.onboarding_secret, "sandbox-fingerprints"),
+                                 lambda code: translate("en", "card.bank_message", code=code))
+        return CardService(sessions, sandbox, "sandbox")
+    return CardService(sessions, NoGateway(), "none")
+
+
 def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     """The wizard, its steps and what they need: signed sessions, CSRF, SMS, mail, theme CSS."""
     app.secret_key = _derived_key(config.onboarding_secret, "flask-session")
@@ -106,9 +123,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                              CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
     captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
+    cards = _card_service(app, config, sessions)
     app.extensions["onboarding"] = onboarding
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
-                   PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas)):
+                   PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
+                   CardStepPlugin(onboarding, gateway, cards)):
         registry.add(plugin)
     theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
     app.add_url_rule("/theme/<path:filename>", "theme",

@@ -59,6 +59,16 @@ def _sms_provider(env: Mapping[str, str]) -> str:
     return provider
 
 
+def _card_gateway(env: Mapping[str, str]) -> str:
+    if env.get("IDP_SERVICE_CARD_GATEWAY", "") == "":
+        return ""
+    gateway = _choice(env, "IDP_SERVICE_CARD_GATEWAY", ("sandbox", "none"), "")
+    if gateway == "sandbox" and not _flag(env, "IDP_SERVICE_DEV_INBOX", False):
+        raise ConfigProblem("IDP_SERVICE_CARD_GATEWAY=sandbox takes no real payments; it runs only with "
+                            "IDP_SERVICE_DEV_INBOX=true.")
+    return gateway
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """Everything the service reads from its environment."""
@@ -86,6 +96,9 @@ class ServiceConfig:
     # "" picks the dev sink when the dev inbox is on, else none; none: phone steps stop with a clear
     # error until a provider is set.
     sms_provider: str = ""
+    # "" picks the built-in sandbox gateway when the dev inbox is on (dev and tests), else none: the
+    # card step stops with a clear error until a real gateway is configured.
+    card_gateway: str = ""
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from: str = ""
@@ -124,6 +137,7 @@ class ServiceConfig:
             smtp_host=env.get("IDP_SMTP_HOST", "127.0.0.1"),
             mail_from=env.get("IDP_SERVICE_MAIL_FROM", "no-reply@idp.localhost"),
             sms_provider=_sms_provider(env),
+            card_gateway=_card_gateway(env),
             twilio_account_sid=env.get("IDP_TWILIO_ACCOUNT_SID", ""),
             twilio_auth_token=env.get("IDP_TWILIO_AUTH_TOKEN", ""),
             twilio_from=env.get("IDP_TWILIO_FROM", ""),

@@ -1,5 +1,8 @@
 """Tables of the service (imported by migrations/env.py so Alembic sees them)."""
 
+from webhooks.balance.ledger import LedgerEntry
+from webhooks.cards.models import BoundCard, CardBinding
+from webhooks.cards.sandbox import SandboxCard, SandboxPayment
 from webhooks.code_store import OneTimeCode
 from webhooks.devinbox.models import DevMessage
 from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
@@ -7,5 +10,19 @@ from webhooks.limits import LimitCooldown, LimitCounter
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.phone.models import BlockedNumber
 
-__all__ = ["BlockedNumber", "DevMessage", "LimitCooldown", "LimitCounter", "OnboardingFlow", "OneTimeCode",
-           "ProcessedEvent", "ReconcileCheckpoint", "StepCompletion"]
+__all__ = [
+           "BlockedNumber",
+           "BoundCard",
+           "CardBinding",
+           "DevMessage",
+           "LedgerEntry",
+           "LimitCooldown",
+           "LimitCounter",
+           "OnboardingFlow",
+           "OneTimeCode",
+           "ProcessedEvent",
+           "ReconcileCheckpoint",
+           "SandboxCard",
+           "SandboxPayment",
+           "StepCompletion",
+]

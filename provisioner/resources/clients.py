@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from contract.names import MANAGED_ATTRIBUTE, ONBOARDING_COMPLETE_CLAIM, ONBOARDING_COMPLETED
+from contract.names import (
+    CARD_BOUND,
+    CARD_BOUND_CLAIM,
+    MANAGED_ATTRIBUTE,
+    ONBOARDING_COMPLETE_CLAIM,
+    ONBOARDING_COMPLETED,
+)
 from contract.secrets import realm_client_secret
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import AppClient, ServiceClient, Tenant
 from provisioner.errors import KeycloakApiError
 
-# Relying apps read whether onboarding is done from the token (enforce: actions gates on it).
-ONBOARDING_MAPPER = {
-    "name": "onboarding complete", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
-    "config": {"user.attribute": ONBOARDING_COMPLETED, "claim.name": ONBOARDING_COMPLETE_CLAIM,
-               "jsonType.label": "boolean", "id.token.claim": "true", "access.token.claim": "true",
-               "userinfo.token.claim": "true", "introspection.token.claim": "true"},
-}
+
+def _boolean_claim(name: str, attribute: str, claim: str) -> dict:
+    return {"name": name, "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
+            "config": {"user.attribute": attribute, "claim.name": claim, "jsonType.label": "boolean",
+                       "id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true",
+                       "introspection.token.claim": "true"}}
+
+
+# What relying apps read from tokens about a user's sign-up: onboarding done (enforce: actions gates
+# on it) and a payment card bound.
+CLAIM_MAPPERS = (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
+                 _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM))
 
 
 def app_client(client: AppClient) -> dict:
@@ -44,21 +55,25 @@ def service_client(client: ServiceClient, realm: str) -> dict:
     }
 
 
-def _mapper_change(admin: KeycloakAdmin, realm: str, client_id: str, have: dict) -> Change | None:
+def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict) -> list[Change]:
     present = {m["name"]: m for m in have.get("protocolMappers") or []}
-    current = present.get(ONBOARDING_MAPPER["name"])
-    if current is not None and current.get("config") == ONBOARDING_MAPPER["config"]:
-        return None
+    changes = []
+    for mapper in CLAIM_MAPPERS:
+        current = present.get(mapper["name"])
+        if current is not None and current.get("config") == mapper["config"]:
+            continue
 
-    def upsert() -> None:
-        admin.change_current_realm(realm)
-        with keycloak_errors(f"setting the onboarding claim of {client_id} in {realm}"):
-            if current is not None:
-                admin.update_client_mapper(have["id"], current["id"], {**current, **ONBOARDING_MAPPER})
-            else:
-                admin.add_mapper_to_client(have["id"], ONBOARDING_MAPPER)
+        def upsert(mapper: dict = mapper, current: dict | None = current) -> None:
+            admin.change_current_realm(realm)
+            with keycloak_errors(f"setting the {mapper['config']['claim.name']} claim of {client_id} in {realm}"):
+                if current is not None:
+                    admin.update_client_mapper(have["id"], current["id"], {**current, **mapper})
+                else:
+                    admin.add_mapper_to_client(have["id"], mapper)
 
-    return Change(realm, f"clients/{client_id}/mappers", "update", ["onboarding_complete claim"], upsert)
+        changes.append(Change(realm, f"clients/{client_id}/mappers", "update",
+                              [f"{mapper['config']['claim.name']} claim"], upsert))
+    return changes
 
 
 def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
@@ -71,7 +86,8 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
                 internal_id = admin.create_client(want)
                 _add_default_scopes(admin, internal_id, default_scopes, present=set())
                 if want["publicClient"]:
-                    admin.add_mapper_to_client(internal_id, ONBOARDING_MAPPER)
+                    for mapper in CLAIM_MAPPERS:
+                        admin.add_mapper_to_client(internal_id, mapper)
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
     changes = []
@@ -86,8 +102,8 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
                 admin.update_client(have["id"], payload)
 
         changes.append(Change(realm, resource, "update", details, update))
-    if want["publicClient"] and (mapper := _mapper_change(admin, realm, want["clientId"], have)):
-        changes.append(mapper)
+    if want["publicClient"]:
+        changes.extend(_mapper_changes(admin, realm, want["clientId"], have))
     with keycloak_errors(f"reading default scopes of {want['clientId']} in {realm}"):
         present = {s["name"] for s in admin.get_client_default_client_scopes(have["id"])}
     missing = [s for s in default_scopes if s not in present]

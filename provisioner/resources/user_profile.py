@@ -26,6 +26,7 @@ SERVICE_ATTRIBUTES = [
     _service_attribute(names.ACCOUNT_TYPE, {"options": {"options": ["personal", "business"]}}),
     _service_attribute(names.COMPANY_NAME, {"length": {"max": 200}}),
     _service_attribute(names.TAX_ID, {"length": {"max": 32}}),
+    _service_attribute(names.CARD_BOUND, {"options": {"options": ["true", "false"]}}),
 ]
 PHONE_ATTRIBUTES = [
     {"name": names.PHONE_NUMBER, "displayName": "${" + names.PHONE_NUMBER + "}",

@@ -93,19 +93,6 @@ def test_every_problem_is_reported_at_once(config):
     assert result.stderr.count("surprise: unknown key") == 2
 
 
-@pytest.mark.parametrize("kind", ["card"])
-def test_a_step_that_cannot_run_yet_is_refused_by_name(config, kind):
-    """Declared steps must be done; one the service cannot run would be skipped or block everyone."""
-    path = config / "tenants" / "cloud.yaml"
-    text = path.read_text()
-    path.write_text(text + f"    - kind: {kind}\n")
-    line = len(text.splitlines()) + 1
-    result = validate(config)
-    assert result.returncode == 2
-    assert (f"idp-config/tenants/cloud.yaml:{line}: onboarding.steps[1]: the {kind!r} step does not run in this "
-            f"version yet, so no user could finish it; remove it from onboarding.steps") in result.stderr, result.stderr
-
-
 def test_paas_switches_from_phone_to_captcha_by_one_line(config):
     from provisioner.config.loader import load_tenants
 

@@ -25,4 +25,5 @@ class AccountDetailsStepPlugin(StepPlugin):
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         details = check(form, ctx.step.countries, ctx.step.business_accounts, ctx.locale)
         self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": details.as_attributes()})
-        self._onboarding.complete_step(ctx.flow, self.kind, {"country": details.country})
+        self._onboarding.complete_step(ctx.flow, self.kind, {"country": details.country,
+                                                             "account_type": details.account_type})

@@ -45,9 +45,10 @@ class StepPlugin(ABC):
         """A file the step's page loads (e.g. a captcha's picture): (body, media type), or None (404)."""
         return None
 
-    def is_done(self, realm: str, user_id: str, completion: StepCompletion | None) -> bool:
-        """Whether the user has done this step; `completion` is the step's record, if it marked itself done."""
-        return completion is not None
+    def is_done(self, settings: Any, realm: str, user_id: str, completions: Mapping[str, StepCompletion]) -> bool:
+        """Whether the user has done (or need not do) this step; `completions` are the records of the
+        steps that marked themselves done, by kind."""
+        return self.kind in completions
 
     def may_reopen(self, ctx: StepContext) -> bool | None:
         """Whether the user may change this step once done: None if it never changes, else now or not."""

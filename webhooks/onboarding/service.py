@@ -115,10 +115,10 @@ class OnboardingService:
         return next((s for s in self.steps(flow.realm) if s.kind not in done), None)
 
     def done_kinds(self, realm: str, user_id: str) -> set[str]:
-        """The kinds of step the user has done, as each step decides (asked of the registry)."""
+        """The kinds of the tenant's steps the user has done (or need not do), as each step decides."""
         completed = self.completed(realm, user_id)
-        return {plugin.kind for plugin in self._registry
-                if plugin.is_done(realm, user_id, completed.get(plugin.kind))}
+        return {step.kind for step in self.steps(realm)
+                if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
 
     def complete_step(self, flow: OnboardingFlow, kind: str, data: dict | None = None) -> None:
         with self._sessions.begin() as session:

@@ -1,0 +1,70 @@
+"""The card onboarding step: number, expiry and CVC; a 3-D Secure code when the bank asks; the test
+charge credited to the balance. Accounts of a type the tenant exempts skip it (seed 004)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from babel.numbers import format_currency
+from sqlalchemy.orm import Session
+
+from contract.names import CARD_BOUND, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
+from webhooks.cards.card_input import read_card
+from webhooks.cards.service import CardService
+from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.onboarding.models import StepCompletion
+from webhooks.onboarding.plugin import StepContext, StepPlugin
+from webhooks.onboarding.service import OnboardingService
+from webhooks.step_errors import StepRefused
+
+
+class CardStepPlugin(StepPlugin):
+    kind: ClassVar[str] = "card"
+    template: ClassVar[str] = "onboarding/card.html"
+
+    def __init__(self, onboarding: OnboardingService, gateway: KeycloakGateway, cards: CardService) -> None:
+        self._onboarding, self._gateway, self._cards = onboarding, gateway, cards
+
+    def view(self, ctx: StepContext) -> dict:
+        settings = ctx.step
+        charge = format_currency(settings.test_charge, settings.currency, locale=ctx.locale)
+        return {"state": self._cards.state(ctx.flow.realm, ctx.flow.user_id), "attempt": self._cards.new_attempt(),
+                "charge": charge if settings.test_charge else None, "refunded": settings.refund_test_charge}
+
+    def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
+        flow, settings = ctx.flow, ctx.step
+        if action == "bind":
+            card = read_card(form, self._cards.now())
+            if self._cards.bind(settings, flow.realm, flow.user_id, form.get("attempt", ""), card,
+                                self._notify_to(flow.realm, flow.user_id)):
+                self._done(ctx)
+        elif action == "confirm":
+            self._cards.confirm(settings, flow.realm, flow.user_id, form.get("code", ""))
+            self._done(ctx)
+        elif action == "other_card":
+            self._cards.abandon_challenge(flow.realm, flow.user_id)
+        else:
+            raise StepRefused("step.unknown_action")
+
+    def is_done(self, settings: Any, realm: str, user_id: str, completions: Mapping[str, StepCompletion]) -> bool:
+        if self.kind in completions:
+            return True
+        account_type = next((c.data["account_type"] for c in completions.values()
+                             if (c.data or {}).get("account_type")), None)
+        return account_type is not None and account_type not in settings.account_types
+
+    def forget(self, session: Session, realm: str, user_id: str) -> None:
+        self._cards.forget(session, realm, user_id)
+
+    def _done(self, ctx: StepContext) -> None:
+        self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": {CARD_BOUND: ["true"]}})
+        self._onboarding.complete_step(ctx.flow, self.kind)
+
+    def _notify_to(self, realm: str, user_id: str) -> str:
+        """Where "the bank" sends a 3-D Secure code: the verified phone, else the email address."""
+        user = self._gateway.get_user(realm, user_id)
+        attributes = user.get("attributes") or {}
+        if (attributes.get(PHONE_NUMBER_VERIFIED) or [""])[0] == "true" and attributes.get(PHONE_NUMBER):
+            return attributes[PHONE_NUMBER][0]
+        return user.get("email") or user_id
