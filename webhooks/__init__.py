@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.api.bearer import BearerVerifier
 from webhooks.captcha.service import CaptchaService, Reveal
 from webhooks.captcha.step import CaptchaStepPlugin
 from webhooks.cards.gateway import NoGateway
@@ -58,6 +59,7 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     intake = EventIntake(config.webhook_secret, repository, forget.handlers(app.extensions["onboarding_steps"]),
                          previous_secrets=config.webhook_previous_secrets)
     app.extensions["keycloak"] = gateway
+    app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
     app.extensions["event_intake"] = intake
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
 
@@ -136,6 +138,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
+    from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
@@ -147,6 +150,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
+    csrf.exempt(api_bp)  # called by relying apps with a bearer token, never with a browser cookie
+    app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "
                            "on; never expose this service. Set IDP_SERVICE_DEV_INBOX=false in production.")

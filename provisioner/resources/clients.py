@@ -25,10 +25,14 @@ def _boolean_claim(name: str, attribute: str, claim: str) -> dict:
                        "introspection.token.claim": "true"}}
 
 
-# What relying apps read from tokens about a user's sign-up: onboarding done (enforce: actions gates
-# on it) and a payment card bound.
-CLAIM_MAPPERS = (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
-                 _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM))
+def claim_mappers(service_client_id: str) -> tuple[dict, ...]:
+    """What relying apps read from tokens about a user's sign-up (onboarding done, a card bound), and
+    the service among the access token's audiences, so the app may call the service's API with it."""
+    return (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
+            _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM),
+            {"name": "service audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+             "config": {"included.client.audience": service_client_id, "id.token.claim": "false",
+                        "access.token.claim": "true", "introspection.token.claim": "true"}})
 
 
 def app_client(client: AppClient) -> dict:
@@ -55,29 +59,29 @@ def service_client(client: ServiceClient, realm: str) -> dict:
     }
 
 
-def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict) -> list[Change]:
+def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict,
+                    mappers: tuple[dict, ...]) -> list[Change]:
     present = {m["name"]: m for m in have.get("protocolMappers") or []}
     changes = []
-    for mapper in CLAIM_MAPPERS:
+    for mapper in mappers:
         current = present.get(mapper["name"])
         if current is not None and current.get("config") == mapper["config"]:
             continue
 
         def upsert(mapper: dict = mapper, current: dict | None = current) -> None:
             admin.change_current_realm(realm)
-            with keycloak_errors(f"setting the {mapper['config']['claim.name']} claim of {client_id} in {realm}"):
+            with keycloak_errors(f"setting the {mapper['name']} mapper of {client_id} in {realm}"):
                 if current is not None:
                     admin.update_client_mapper(have["id"], current["id"], {**current, **mapper})
                 else:
                     admin.add_mapper_to_client(have["id"], mapper)
 
-        changes.append(Change(realm, f"clients/{client_id}/mappers", "update",
-                              [f"{mapper['config']['claim.name']} claim"], upsert))
+        changes.append(Change(realm, f"clients/{client_id}/mappers", "update", [f"{mapper['name']} mapper"], upsert))
     return changes
 
 
 def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
-                    default_scopes: list[str]) -> list[Change]:
+                    default_scopes: list[str], mappers: tuple[dict, ...]) -> list[Change]:
     resource = f"clients/{want['clientId']}"
     if have is None:
         def create() -> None:
@@ -86,7 +90,7 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
                 internal_id = admin.create_client(want)
                 _add_default_scopes(admin, internal_id, default_scopes, present=set())
                 if want["publicClient"]:
-                    for mapper in CLAIM_MAPPERS:
+                    for mapper in mappers:
                         admin.add_mapper_to_client(internal_id, mapper)
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
@@ -103,7 +107,7 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
 
         changes.append(Change(realm, resource, "update", details, update))
     if want["publicClient"]:
-        changes.extend(_mapper_changes(admin, realm, want["clientId"], have))
+        changes.extend(_mapper_changes(admin, realm, want["clientId"], have, mappers))
     with keycloak_errors(f"reading default scopes of {want['clientId']} in {realm}"):
         present = {s["name"] for s in admin.get_client_default_client_scopes(have["id"])}
     missing = [s for s in default_scopes if s not in present]
@@ -143,7 +147,8 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
         current = {c["clientId"]: c for c in admin.get_clients()}
     changes = []
     for want, scopes in wanted:
-        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes))
+        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes,
+                                       claim_mappers(tenant.service_client.client_id)))
     declared = {w["clientId"] for w, _ in wanted}
     for client_id, client in sorted(current.items()):
         ours = (client.get("attributes") or {}).get(MANAGED_ATTRIBUTE) == "true"

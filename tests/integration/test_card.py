@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import requests
 from sqlalchemy import create_engine, text
 
 from tests.support.oidc import exchange_code, verify_id_token
@@ -78,3 +79,24 @@ def test_no_test_card_number_is_stored_or_logged(stack):
     logs = b"".join(path.read_bytes() for path in (state / "logs").glob("*") if path.is_file())
     for number in NUMBERS:
         assert number.encode() not in service_db and number.encode() not in logs, number
+
+
+def test_the_relying_app_reads_the_balance_with_the_users_access_token(make_tenant, stack, admin):
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [{"kind": "card", "test_charge": 500}]})
+    browser, page, _ = _wizard(tenant, admin)
+    code = browser.submit(page, {"number": NUMBERS[2], "expiry": "08/29", "cvc": "123"}, "card-form")
+    token = exchange_code(browser, code)["access_token"]
+    url = f"{stack.settings.service_url}/api/v1/me/balance"
+    answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["balance"] == [{"currency": "RUB", "amount": "500.00", "amount_minor": 50000}]
+    assert [e["kind"] for e in answer.json()["entries"]] == ["test_charge"]
+    for bad in (None, "Bearer", f"Bearer {token[:-4]}abcd", f"Basic {token}"):
+        refused = requests.get(url, headers={"Authorization": bad} if bad else {}, timeout=10)
+        assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
+    other = make_tenant("paas")
+    _, other_email = create_user(admin, other.realm)
+    stranger = other.browser()
+    foreign = exchange_code(stranger, stranger.login(other_email, PASSWORD))
+    assert requests.get(url, headers={"Authorization": f"Bearer {foreign['access_token']}"},
+                        timeout=10).json()["balance"] == [], "another realm's user sees only their own (empty) ledger"

@@ -106,9 +106,11 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack, tmp_p
     negative data rejected)."""
     result = subprocess.run(
         [str(Path(sys.executable).with_name("st")), "run", f"{stack.settings.service_url}/openapi.json",
-         "--checks", "all", "--max-examples", "40", "--workers", "2", "--request-timeout", "20",
+         # One worker: two threads of Hypothesis can hit CPython 3.11's concurrent ast.parse bug
+         # (gh-106905, "AST constructor recursion depth mismatch"), a crash of the tool, not of the API.
+         "--checks", "all", "--max-examples", "40", "--workers", "1", "--request-timeout", "20",
          "--phases", "examples,coverage,fuzzing", "--report", "junit", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-2000:]
     counts = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
     assert counts and counts.group(1) == counts.group(2) and int(counts.group(1)) > 100, result.stdout[-3000:]
