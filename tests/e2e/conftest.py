@@ -31,3 +31,13 @@ def page(chromium: Browser) -> Iterator[Page]:
     context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
+
+
+def sign_in(page: Page, oidc, email: str, password: str = "Sunny-Harbor7") -> None:
+    """Open the app's sign-in (authorization code + PKCE of `oidc`) and submit the hosted login form."""
+    from urllib.parse import urlencode
+
+    page.goto(f"{oidc.realm_url}/protocol/openid-connect/auth?{urlencode(oidc._auth_params())}")
+    page.fill("#username", email)
+    page.fill("#password", password)
+    page.click("#kc-login")

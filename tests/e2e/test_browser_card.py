@@ -3,8 +3,7 @@ in the relying app with a token that says a card is bound."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_browser_sign_up import SCREENSHOTS, _app_callback
 from tests.support.oidc import exchange_code, verify_id_token
 from tests.support.stack import create_user
@@ -15,10 +14,7 @@ def test_a_card_with_3d_secure_is_bound(make_tenant, stack, admin, page):
     _, email = create_user(admin, tenant.realm, onboarded=False)
     oidc = tenant.browser()
     callback = _app_callback(page, oidc.redirect_uri)
-    page.goto(f"{oidc.realm_url}/protocol/openid-connect/auth?{urlencode(oidc._auth_params())}")
-    page.fill("#username", email)
-    page.fill("#password", "Sunny-Harbor7")
-    page.click("#kc-login")
+    sign_in(page, oidc, email)
     page.wait_for_selector("#card-form")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.fill("#number", "4000 0000 0000 3220")
