@@ -1,5 +1,5 @@
 """Onboarding flows: start from a hand-over, find the first unfinished step, finish with a signed
-result. No Flask here; the steps themselves live in steps.py."""
+result. No Flask here; the steps themselves are plugins in the registry (onboarding/plugin.py)."""
 
 from __future__ import annotations
 
@@ -109,16 +109,18 @@ class OnboardingService:
                                                                 StepCompletion.user_id == user_id))
             return {row.kind: row for row in rows}
 
+    def progress(self, realm: str, user_id: str) -> tuple[list[Any], set[str]]:
+        """The tenant's steps, and the kinds the user has done (or need not do), as each step decides;
+        the settings are read and validated once for both."""
+        steps = self.steps(realm)
+        completed = self.completed(realm, user_id)
+        return steps, {step.kind for step in steps
+                       if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
+
     def current_step(self, flow: OnboardingFlow) -> Any | None:
         """The first step the user has not finished (resuming where they stopped), or None."""
-        done = self.done_kinds(flow.realm, flow.user_id)
-        return next((s for s in self.steps(flow.realm) if s.kind not in done), None)
-
-    def done_kinds(self, realm: str, user_id: str) -> set[str]:
-        """The kinds of the tenant's steps the user has done (or need not do), as each step decides."""
-        completed = self.completed(realm, user_id)
-        return {step.kind for step in self.steps(realm)
-                if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
+        steps, done = self.progress(flow.realm, flow.user_id)
+        return next((s for s in steps if s.kind not in done), None)
 
     def complete_step(self, flow: OnboardingFlow, kind: str, data: dict | None = None) -> None:
         with self._sessions.begin() as session:

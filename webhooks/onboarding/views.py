@@ -51,8 +51,7 @@ def _context(flow: OnboardingFlow, step: Any) -> StepContext:
 
 def _render(flow: OnboardingFlow, step: Any, error: str | None = None, status: int = 200):
     context = _context(flow, step)
-    steps = _service().steps(flow.realm)
-    done = _service().done_kinds(flow.realm, flow.user_id)
+    steps, done = _service().progress(flow.realm, flow.user_id)
     # Done steps that may be changed: True (now) or False (only after signing in again).
     changeable = {}
     for other in steps:
@@ -127,8 +126,9 @@ def submit(flow_id: str, kind: str, action: str):
 
 def _reopen(flow: OnboardingFlow, kind: str):
     """Change a done step, where the step allows it now."""
-    step = next((s for s in _service().steps(flow.realm) if s.kind == kind), None)
-    if step is None or kind not in _service().done_kinds(flow.realm, flow.user_id):
+    steps, done = _service().progress(flow.realm, flow.user_id)
+    step = next((s for s in steps if s.kind == kind), None)
+    if step is None or kind not in done:
         return redirect(url_for(".show", flow_id=flow.id))
     context = _context(flow, step)
     if not _registry().get(kind).may_reopen(context):
