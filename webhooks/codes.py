@@ -8,7 +8,6 @@ import hmac
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 # AAA-AAA codes avoid letters people confuse (I/1, O/0).
 CODE_LETTERS = "".join(c for c in string.ascii_uppercase if c not in "IO")
@@ -44,8 +43,3 @@ class CodeCheck:
     refused: str | None
     attempts_left: int = 0
     spent_last: bool = False
-
-
-def seconds_until(sent_at: datetime, wait_seconds: int, now: datetime) -> int:
-    """Whole seconds left before `wait_seconds` after `sent_at` have passed (0 when they have)."""
-    return max(0, int((sent_at + timedelta(seconds=wait_seconds) - now).total_seconds()))

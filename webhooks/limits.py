@@ -83,10 +83,14 @@ def claim_cooldown(session: Session, key: str, now: datetime, seconds: int) -> i
     claimed = session.execute(update(LimitCooldown)
                               .where(LimitCooldown.key == key, LimitCooldown.next_at <= now)
                               .values(next_at=now + timedelta(seconds=seconds))).rowcount
-    if claimed:
-        return 0
+    return 0 if claimed else seconds_left(session, key, now)
+
+
+def seconds_left(session: Session, key: str, now: datetime) -> int:
+    """Whole seconds (rounded up) until a cooldown ends; 0 when none runs. What a page shows as its
+    countdown, read from the very row claim_cooldown decides by."""
     next_at = session.scalar(select(LimitCooldown.next_at).where(LimitCooldown.key == key))
-    return max(1, int((next_at - now).total_seconds() + 0.999))
+    return 0 if next_at is None or next_at <= now else int((next_at - now).total_seconds() + 0.999)
 
 
 def release_cooldown(session: Session, key: str) -> None:
@@ -95,8 +99,8 @@ def release_cooldown(session: Session, key: str) -> None:
 
 
 def lock(session: Session, scope: str, key: str) -> None:
-    """Hold (scope, key) until the transaction ends: a row lock on PostgreSQL, the write lock on SQLite.
-    Must be the transaction's first statement on SQLite, before it reads anything."""
+    """Hold (scope, key) until the transaction ends: a row lock on PostgreSQL; on SQLite every write
+    transaction already holds the database's write lock from its start (BEGIN IMMEDIATE)."""
     _insert_ignore(session, LimitCounter, {"scope": scope, "key": key, "window": "lock", "n": 0})
     session.execute(update(LimitCounter)
                     .where(LimitCounter.scope == scope, LimitCounter.key == key, LimitCounter.window == "lock")

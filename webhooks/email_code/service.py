@@ -12,10 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from contract.onboarding import EmailCodeStep
 from webhooks import limits
 from webhooks.code_store import CodeStore
-from webhooks.codes import letter_code, seconds_until
+from webhooks.codes import letter_code
 from webhooks.domain_errors import DomainError
 from webhooks.mailer import Mailer
 from webhooks.step_errors import StepRefused
+
+
+def _cooldown_key(realm: str, user_id: str) -> str:
+    """The resend cooldown runs per user."""
+    return limits.hashed("email-resend", realm, user_id)
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,9 @@ class EmailCodeService:
         now = self._now()
         with self._sessions() as session:
             record = self._codes.latest(session, realm, user_id)
-        if record is None or record.verified_at is not None:
-            return EmailCodeState(None, 0)
-        return EmailCodeState(record.target, seconds_until(record.sent_at, options.resend_cooldown, now))
+            if record is None or record.verified_at is not None:
+                return EmailCodeState(None, 0)
+            return EmailCodeState(record.target, limits.seconds_left(session, _cooldown_key(realm, user_id), now))
 
     def send(self, options: EmailCodeStep, realm: str, user_id: str, email: str,
              compose: Callable[[str], tuple[str, str]]) -> None:
@@ -45,7 +50,7 @@ class EmailCodeService:
         now = self._now()
         record_id = str(uuid.uuid4())
         code = letter_code()
-        cooldown_key = limits.hashed("email-resend", realm, user_id)
+        cooldown_key = _cooldown_key(realm, user_id)
         with self._sessions.begin() as session:
             wait = limits.claim_cooldown(session, cooldown_key, now, options.resend_cooldown)
             if wait:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from contract.onboarding import PhoneStep
 from webhooks import limits
 from webhooks.code_store import CodeStore
-from webhooks.codes import numeric_code, seconds_until
+from webhooks.codes import numeric_code
 from webhooks.domain_errors import DomainError
 from webhooks.phone.models import BlockedNumber
 from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # The share of the tenant's daily cap at which the log warns that SMS/voice spend is running high.
 TENANT_CAP_ALERT = 0.8
+
+
+def _cooldown_key(realm: str, user_id: str, e164: str) -> str:
+    """The resend cooldown runs per user and number."""
+    return limits.hashed("phone-resend", realm, user_id, e164)
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,13 @@ class PhoneService:
         with self._sessions() as session:
             verified = self._codes.latest_verified(session, realm, user_id)
             pending = self._codes.latest(session, realm, user_id)
-        if pending is None or pending.verified_at is not None or pending.expires_at <= now \
-                or pending.attempts_left <= 0:
-            pending = None
+            if pending is None or pending.verified_at is not None or pending.expires_at <= now \
+                    or pending.attempts_left <= 0:
+                pending = None
+            wait = limits.seconds_left(session, _cooldown_key(realm, user_id, pending.target), now) if pending else 0
         return PhoneState(
             pending_number=pending.target if pending else None,
-            resend_in=seconds_until(pending.sent_at, policy.resend_cooldown, now) if pending else 0,
+            resend_in=wait,
             attempts_left=pending.attempts_left if pending else 0,
             verified_number=verified.target if verified else None,
             verified_at=verified.verified_at if verified else None)
@@ -142,7 +148,7 @@ class PhoneService:
                      ip: str, now: datetime) -> _Taken:
         """Take the resend cooldown and one unit of every daily limit, always in the same order (no
         deadlocks); raising rolls all of them back."""
-        cooldown_key = limits.hashed("phone-resend", realm, user_id, number.e164)
+        cooldown_key = _cooldown_key(realm, user_id, number.e164)
         wait = limits.claim_cooldown(session, cooldown_key, now, policy.resend_cooldown)
         if wait:
             raise StepRefused("phone.resend_too_soon", seconds=wait)
