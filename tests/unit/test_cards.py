@@ -12,9 +12,10 @@ from sqlalchemy import select, text
 from contract.onboarding import CardStep
 from tests.support.clock import Clock
 from webhooks.balance import ledger
+from webhooks.balance.money import to_minor
 from webhooks.cards.card_input import read_card
 from webhooks.cards.sandbox import SandboxGateway, SandboxPayment
-from webhooks.cards.service import CardService, minor_units
+from webhooks.cards.service import CardService
 from webhooks.code_store import CodeStore
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.sms_sink import DevSinkSms
@@ -57,7 +58,7 @@ def test_a_good_card_is_bound_and_its_test_charge_credited(env):
     assert (state.bound.brand, state.bound.last4, state.bound.exp_month, state.bound.exp_year) == ("visa", "4242", 8,
                                                                                                     2029)
     with sessions() as session:
-        assert ledger.balance(session, "cloud", "u1") == {"RUB": minor_units(500, "RUB")} == {"RUB": 50000}
+        assert ledger.balance(session, "cloud", "u1") == {"RUB": to_minor(500, "RUB")} == {"RUB": 50000}
 
 
 @pytest.mark.parametrize(("number", "refusal"), [

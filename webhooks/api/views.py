@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from babel.numbers import get_currency_precision
 from flask import Blueprint, current_app, jsonify, request
 
 from webhooks.api.bearer import BearerVerifier, Unauthorized
 from webhooks.balance import ledger
+from webhooks.balance.money import as_decimal
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _amount(minor: int, currency: str) -> str:
-    digits = get_currency_precision(currency)
-    return f"{minor / 10 ** digits:.{digits}f}"
 
 
 @bp.errorhandler(Unauthorized)
@@ -31,7 +26,7 @@ def balance():
         totals = ledger.balance(session, caller.realm, caller.user_id)
         entries = ledger.entries(session, caller.realm, caller.user_id)
     return jsonify({
-        "balance": [{"currency": c, "amount": _amount(v, c), "amount_minor": v} for c, v in sorted(totals.items())],
-        "entries": [{"kind": e.kind, "amount": _amount(e.amount_minor, e.currency), "amount_minor": e.amount_minor,
+        "balance": [{"currency": c, "amount": as_decimal(v, c), "amount_minor": v} for c, v in sorted(totals.items())],
+        "entries": [{"kind": e.kind, "amount": as_decimal(e.amount_minor, e.currency), "amount_minor": e.amount_minor,
                      "currency": e.currency, "created_at": e.created_at.isoformat()} for e in entries],
     })

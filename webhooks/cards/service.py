@@ -13,24 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from babel.numbers import get_currency_precision
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from contract.onboarding import CardStep
 from webhooks.balance import ledger
+from webhooks.balance.money import to_minor
 from webhooks.cards.card_input import CardInput
 from webhooks.cards.gateway import Payment, PaymentGateway
 from webhooks.cards.models import BoundCard, CardBinding
 from webhooks.step_errors import StepRefused
 
 log = logging.getLogger(__name__)
-
-
-def minor_units(amount: int, currency: str) -> int:
-    """Whole units of a currency in its minor units (500 RUB -> 50000 kopecks)."""
-    return amount * 10 ** get_currency_precision(currency)
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ class CardService:
         """Bind the card; True when bound, False when the bank asks for a 3-D Secure code; StepRefused
         (naming why) when refused or declined."""
         binding_id = str(uuid.uuid4())
-        amount = minor_units(settings.test_charge, settings.currency)
+        amount = to_minor(settings.test_charge, settings.currency)
         try:
             with self._sessions.begin() as session:
                 session.add(CardBinding(id=binding_id, realm=realm, user_id=user_id, attempt_id=attempt_id,
@@ -111,8 +106,9 @@ class CardService:
                 binding.state, binding.decline_code = "declined", "abandoned"
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
+        """Forget a deleted user's bindings and bound card (the ledger stays: it is the account's history)."""
         for table in (CardBinding, BoundCard):
-            session.query(table).filter(table.realm == realm, table.user_id == user_id).delete()
+            session.execute(delete(table).where(table.realm == realm, table.user_id == user_id))
 
     def _settle(self, settings: CardStep, binding_id: str, payment: Payment) -> bool:
         if payment.status == "succeeded":
