@@ -59,7 +59,6 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     intake = EventIntake(config.webhook_secret, repository, forget.handlers(app.extensions["onboarding_steps"]),
                          previous_secrets=config.webhook_previous_secrets)
     app.extensions["keycloak"] = gateway
-    app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
     app.extensions["event_intake"] = intake
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
 
@@ -90,11 +89,11 @@ def _captcha_reveal(app: Flask, config: ServiceConfig) -> Reveal | None:
     return captcha_reveal(DevInboxRepository(app.extensions["db_sessions"]), app.extensions["keycloak"])
 
 
-def _card_service(app: Flask, config: ServiceConfig, sessions) -> CardService:
+def _card_service(config: ServiceConfig, sessions, sms: SmsProvider) -> CardService:
     """The card step's gateway: the built-in sandbox in dev mode (its 3-D Secure codes go by the SMS
     interface, so to the dev inbox), else none until a real gateway is configured."""
     if config.card_gateway in ("sandbox", "") and config.dev_inbox:
-        sandbox = SandboxGateway(sessions, _sms_provider(app, config),
+        sandbox = SandboxGateway(sessions, sms,
                                  CodeStore("card-3ds", _derived_key(config.onboarding_secret, "card-3ds")),
                                  _derived_key(config.onboarding_secret, "sandbox-fingerprints"),
                                  lambda code: translate("en", "card.bank_message", code=code))
@@ -118,14 +117,14 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                          "hand-overs are refused until it is set")
     registry: StepRegistry = app.extensions["onboarding_steps"]
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry)
-    phones = PhoneService(sessions, _sms_provider(app, config),
-                          CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
+    sms = _sms_provider(app, config)
+    phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer,
                              CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
     captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
-    cards = _card_service(app, config, sessions)
+    cards = _card_service(config, sessions, sms)
     app.extensions["onboarding"] = onboarding
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
@@ -150,7 +149,9 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
-    csrf.exempt(api_bp)  # called by relying apps with a bearer token, never with a browser cookie
+    # Called by relying apps with the user's access token, never with a browser cookie.
+    app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
+    csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

@@ -105,3 +105,13 @@ def test_paas_switches_from_phone_to_captcha_by_one_line(config):
     assert result.returncode == 0, result.stderr
     [paas] = [t for t in load_tenants(config, {}) if t.realm == "paas"]
     assert [s.kind for s in paas.onboarding.steps] == ["captcha"]
+
+
+def test_a_card_step_asking_for_auto_top_up_is_told_it_is_not_there_yet(config):
+    path = config / "tenants" / "cloud.yaml"
+    text = path.read_text()
+    path.write_text(text + "    - kind: card\n      auto_top_up: true\n")
+    line = len(text.splitlines()) + 1
+    result = validate(config)
+    assert result.returncode == 2
+    assert f"idp-config/tenants/cloud.yaml:{line}: onboarding.steps[1]: auto_top_up is not available" in result.stderr
