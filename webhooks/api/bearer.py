@@ -4,7 +4,6 @@ the audiences, which `idp apply` adds to the relying apps' tokens). No Flask."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import threading
@@ -15,6 +14,7 @@ import requests
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
 
 from webhooks.domain_errors import DomainError
 
@@ -59,9 +59,8 @@ class BearerVerifier:
     def _realm_of(self, token: str) -> str:
         """The realm the unverified token claims to come from; only this provider's realms are asked for keys."""
         try:
-            payload = token.split(".")[1]
-            issuer = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).get("iss", "")
-        except (IndexError, ValueError, AttributeError) as exc:
+            issuer = json.loads(extract_compact(token.encode()).payload).get("iss", "")
+        except (JoseError, ValueError, AttributeError) as exc:
             raise Unauthorized("The access token is malformed.") from exc
         prefix = f"{self._issuer_base}/realms/"
         realm = issuer[len(prefix):] if isinstance(issuer, str) and issuer.startswith(prefix) else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import uuid
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
+from joserfc.jws import extract_compact
 
 from contract.names import HANDOVER_AUDIENCE, RESULT_ISSUER
 from webhooks.domain_errors import DomainError
@@ -40,9 +40,8 @@ class Handover:
 def _claimed_realm(token: str) -> str:
     """The realm the unverified token names: it picks the key, and a changed claim breaks the signature."""
     try:
-        payload = token.split(".")[1]
-        realm = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).get("realm")
-    except (IndexError, ValueError, AttributeError) as exc:
+        realm = json.loads(extract_compact(token.encode()).payload).get("realm")
+    except (JoseError, ValueError, AttributeError) as exc:
         raise InvalidHandover("This onboarding link is malformed.") from exc
     if not isinstance(realm, str) or not realm:
         raise InvalidHandover("This onboarding link names no realm.")
