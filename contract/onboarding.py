@@ -114,6 +114,28 @@ def _currency(code: str) -> str:
     return code
 
 
+class AutoTopUp(Strict):
+    """What the card step offers for automatic top-ups, in whole units of the step's currency (seed
+    004: the amount from 100 to 20,000, topped up when the balance falls to a threshold from 0 to
+    9,999,999). The user chooses within these bounds, then or later; billing reads the choice."""
+
+    offered: bool = True
+    min_amount: int = Field(100, ge=1, le=10_000_000)
+    max_amount: int = Field(20_000, ge=1, le=10_000_000)
+    max_threshold: int = Field(9_999_999, ge=0, le=1_000_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_or_off(cls, data: object) -> object:
+        return {"offered": data} if isinstance(data, bool) else data  # `auto_top_up: false` reads naturally
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> AutoTopUp:
+        if self.min_amount > self.max_amount:
+            raise ValueError(f"min_amount ({self.min_amount}) is above max_amount ({self.max_amount})")
+        return self
+
+
 class CardStep(Strict):
     """Payment card binding with a test charge credited to the balance (seeds 002, 004)."""
 
@@ -126,15 +148,15 @@ class CardStep(Strict):
     refund_test_charge: bool = False  # credited to the balance unless refunded (seed 002: refund via support)
     allow_virtual_cards: bool = False
     allow_prepaid_cards: bool = True
+    auto_top_up: AutoTopUp = Field(default_factory=AutoTopUp)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_auto_top_up_yet(cls, data: object) -> object:
-        # Seed 004's auto top-up is not built yet: a tenant asking for it must hear so, not get nothing.
-        if isinstance(data, dict) and "auto_top_up" in data:
-            raise ValueError("auto_top_up is not available in this version yet; remove it (the card step binds "
-                             "the card and credits the test charge)")
-        return data
+
+class SignupBonus(Strict):
+    """Credited to the balance once, when the user completes onboarding (seed 004)."""
+
+    amount: int = Field(ge=1, le=1_000_000)  # whole units of the currency
+    currency: Annotated[str, AfterValidator(_currency)] = "RUB"
+
 
 Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,
                  Field(discriminator="kind")]
@@ -145,6 +167,7 @@ class Onboarding(Strict):
 
     enforce: Literal["login", "actions"] = "login"
     steps: list[Step] = Field(default_factory=list)
+    signup_bonus: SignupBonus | None = None
 
     @model_validator(mode="after")
     def _unique_kinds(self) -> Onboarding:

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
 from webhooks.api.bearer import BearerVerifier
+from webhooks.balance.auto_top_up import AutoTopUps
 from webhooks.captcha.service import CaptchaService, Reveal
 from webhooks.captcha.step import CaptchaStepPlugin
 from webhooks.cards.gateway import NoGateway
@@ -90,8 +91,12 @@ def _captcha_reveal(app: Flask, config: ServiceConfig) -> Reveal | None:
 
 
 def _card_service(config: ServiceConfig, sessions, sms: SmsProvider) -> CardService:
-    """The card step's gateway: the built-in sandbox in dev mode (its 3-D Secure codes go by the SMS
-    interface, so to the dev inbox), else none until a real gateway is configured."""
+    """The card step's gateway: Stripe when configured; the built-in sandbox in dev mode (its 3-D
+    Secure codes go by the SMS interface, so to the dev inbox); else none, and the step says so."""
+    if config.card_gateway == "stripe":
+        from webhooks.cards.stripe_gateway import StripeGateway
+
+        return CardService(sessions, StripeGateway(config.stripe_secret_key, config.stripe_api_base), "stripe")
     if config.card_gateway in ("sandbox", "") and config.dev_inbox:
         sandbox = SandboxGateway(sessions, sms,
                                  CodeStore("card-3ds", _derived_key(config.onboarding_secret, "card-3ds")),
@@ -125,10 +130,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
-    app.extensions["onboarding"] = onboarding
+    top_ups = AutoTopUps(sessions)
+    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
-                   CardStepPlugin(onboarding, gateway, cards)):
+                   CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):
         registry.add(plugin)
     theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
     app.add_url_rule("/theme/<path:filename>", "theme",

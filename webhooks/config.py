@@ -62,10 +62,13 @@ def _sms_provider(env: Mapping[str, str]) -> str:
 def _card_gateway(env: Mapping[str, str]) -> str:
     if env.get("IDP_SERVICE_CARD_GATEWAY", "") == "":
         return ""
-    gateway = _choice(env, "IDP_SERVICE_CARD_GATEWAY", ("sandbox", "none"), "")
+    gateway = _choice(env, "IDP_SERVICE_CARD_GATEWAY", ("sandbox", "stripe", "none"), "")
     if gateway == "sandbox" and not _flag(env, "IDP_SERVICE_DEV_INBOX", False):
         raise ConfigProblem("IDP_SERVICE_CARD_GATEWAY=sandbox takes no real payments; it runs only with "
                             "IDP_SERVICE_DEV_INBOX=true.")
+    if gateway == "stripe" and not env.get("IDP_STRIPE_SECRET_KEY", "").startswith(("sk_", "rk_")):
+        raise ConfigProblem("IDP_SERVICE_CARD_GATEWAY=stripe needs IDP_STRIPE_SECRET_KEY, a Stripe secret or "
+                            "restricted key (sk_... or rk_...) from the Stripe dashboard.")
     return gateway
 
 
@@ -99,6 +102,8 @@ class ServiceConfig:
     # "" picks the built-in sandbox gateway when the dev inbox is on (dev and tests), else none: the
     # card step stops with a clear error until a real gateway is configured.
     card_gateway: str = ""
+    stripe_secret_key: str = field(default="", repr=False)
+    stripe_api_base: str = "https://api.stripe.com"
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from: str = ""
@@ -138,6 +143,8 @@ class ServiceConfig:
             mail_from=env.get("IDP_SERVICE_MAIL_FROM", "no-reply@idp.localhost"),
             sms_provider=_sms_provider(env),
             card_gateway=_card_gateway(env),
+            stripe_secret_key=env.get("IDP_STRIPE_SECRET_KEY", ""),
+            stripe_api_base=env.get("IDP_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
             twilio_account_sid=env.get("IDP_TWILIO_ACCOUNT_SID", ""),
             twilio_auth_token=env.get("IDP_TWILIO_AUTH_TOKEN", ""),
             twilio_from=env.get("IDP_TWILIO_FROM", ""),

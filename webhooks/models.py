@@ -1,5 +1,6 @@
 """Tables of the service (imported by migrations/env.py so Alembic sees them)."""
 
+from webhooks.balance.auto_top_up import AutoTopUpRow
 from webhooks.balance.ledger import LedgerEntry
 from webhooks.cards.models import BoundCard, CardBinding
 from webhooks.cards.sandbox import SandboxCard, SandboxPayment
@@ -11,6 +12,7 @@ from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.phone.models import BlockedNumber
 
 __all__ = [
+           "AutoTopUpRow",
            "BlockedNumber",
            "BoundCard",
            "CardBinding",

@@ -1,5 +1,6 @@
-"""A loopback HTTP proxy in front of Keycloak that counts requests by method and path, so a
-test can prove that a second `idp apply` sends no write request."""
+"""A loopback HTTP proxy that counts requests by method and path (and keeps their headers), so a
+test can prove that a second `idp apply` sends no write request, or which idempotency key a payment
+call carried. `upstream` may be changed while it runs."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ class CountingProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
         self.requests: Counter[tuple[str, str]] = Counter()
+        self.seen: list[tuple[str, str, dict[str, str]]] = []  # method, path, headers, in order
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 proxy.requests[(self.command, self.path.split("?")[0])] += 1
+                proxy.seen.append((self.command, self.path.split("?")[0], dict(self.headers.items())))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 upstream = requests.request(self.command, proxy.upstream + self.path, headers=headers, data=body,
                                             allow_redirects=False, timeout=60)

@@ -36,7 +36,7 @@ def env(sessions):
 
 def bind(service, settings=None, attempt="a-1", **card):
     return service.bind(settings or CardStep(kind="card", test_charge=500), "cloud", "u1", attempt,
-                        read_card({**CARD, **card}, NOW), PHONE)
+                        read_card({**CARD, **card}, NOW), PHONE, "http://127.0.0.1:5080/onboarding/f")
 
 
 @pytest.mark.parametrize(("field", "value", "refusal"), [

@@ -107,11 +107,22 @@ def test_paas_switches_from_phone_to_captcha_by_one_line(config):
     assert [s.kind for s in paas.onboarding.steps] == ["captcha"]
 
 
-def test_a_card_step_asking_for_auto_top_up_is_told_it_is_not_there_yet(config):
+def test_auto_top_up_bounds_out_of_order_are_refused_with_the_numbers(config):
     path = config / "tenants" / "cloud.yaml"
     text = path.read_text()
-    path.write_text(text + "    - kind: card\n      auto_top_up: true\n")
-    line = len(text.splitlines()) + 1
+    path.write_text(text.replace("{min_amount: 100, max_amount: 20000", "{min_amount: 500, max_amount: 100"))
     result = validate(config)
     assert result.returncode == 2
-    assert f"idp-config/tenants/cloud.yaml:{line}: onboarding.steps[1]: auto_top_up is not available" in result.stderr
+    assert "min_amount (500) is above max_amount (100)" in result.stderr
+
+
+def test_auto_top_up_can_be_switched_off_in_one_word(config):
+    from provisioner.config.loader import load_tenants
+
+    path = config / "tenants" / "cloud.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("auto_top_up: {min_amount: 100, max_amount: 20000, max_threshold: 9999999}",
+                                 "auto_top_up: false"))
+    assert validate(config).returncode == 0
+    [cloud] = [t for t in load_tenants(config, {}) if t.realm == "cloud"]
+    assert cloud.onboarding.steps[-1].auto_top_up.offered is False

@@ -25,6 +25,7 @@ class CardToken:
     exp_year: int
     fingerprint: str
     funding: Funding
+    customer: str | None = None  # the gateway's customer the card is attached to, where it has one
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Payment:
     id: str
     status: PaymentStatus
     decline_code: str | None = None  # insufficient_funds, stolen_card, expired_card, card_declined
+    # Where the cardholder answers the bank when it is a page of the bank's (Stripe's 3-D Secure);
+    # None when the bank sends a code that our page asks for (the sandbox).
+    challenge_url: str | None = None
 
 
 class PaymentGateway(Protocol):
@@ -39,11 +43,13 @@ class PaymentGateway(Protocol):
         """Store the card at the gateway; what we may keep of it."""
 
     def charge(self, card: CardToken, amount_minor: int, currency: str, idempotency_key: str,
-               notify_to: str) -> Payment:
-        """Charge the card; `requires_challenge` when the bank sends the cardholder a code (to `notify_to`)."""
+               notify_to: str, return_url: str) -> Payment:
+        """Charge the card; `requires_challenge` when the bank asks the cardholder: by a code sent to
+        `notify_to`, or on its own page (`challenge_url`) that sends the browser back to `return_url`."""
 
     def confirm_challenge(self, payment_id: str, code: str) -> Payment:
-        """The code the cardholder typed; succeeded, or declined (wrong code or attempts spent)."""
+        """After the challenge: the code the cardholder typed (empty when they answered on the bank's
+        page); succeeded, still `requires_challenge` (wrong code), or declined."""
 
     def refund(self, payment_id: str, idempotency_key: str) -> None:
         """Give the charged amount back."""

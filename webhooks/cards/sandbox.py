@@ -21,6 +21,7 @@ from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from webhooks.cards.bin_ranges import funding_by_bin
 from webhooks.cards.card_input import CardInput
 from webhooks.cards.gateway import CardToken, Funding, Payment
 from webhooks.code_store import CodeStore
@@ -30,7 +31,6 @@ from webhooks.phone.sms import SmsProvider
 
 OUTCOMES = {"4000000000003220": "challenge", "4000000000009995": "insufficient_funds",
             "4000000000009979": "stolen_card", "4000000000000069": "expired_card"}
-FUNDING_BY_BIN: dict[str, Funding] = {"222100": "virtual", "400018": "prepaid", "555555": "debit"}
 CHALLENGE_LIFETIME = 300
 CHALLENGE_ATTEMPTS = 3
 
@@ -78,14 +78,14 @@ class SandboxGateway:
 
     def tokenize(self, card: CardInput) -> CardToken:
         token = f"card_{uuid.uuid4().hex}"
-        funding = FUNDING_BY_BIN.get(card.bin, "credit")
+        funding: Funding = funding_by_bin(card.bin) or ("debit" if card.bin == "555555" else "credit")
         with self._sessions.begin() as session:
             session.add(SandboxCard(token=token, outcome=OUTCOMES.get(card.number, "success"), funding=funding))
         fingerprint = hmac.new(self._secret, card.number.encode(), hashlib.sha256).hexdigest()[:32]
         return CardToken(token, _brand(card.number), card.last4, card.exp_month, card.exp_year, fingerprint, funding)
 
     def charge(self, card: CardToken, amount_minor: int, currency: str, idempotency_key: str,
-               notify_to: str) -> Payment:
+               notify_to: str, return_url: str) -> Payment:
         payment_id = f"pay_{uuid.uuid4().hex}"
         try:
             with self._sessions.begin() as session:

@@ -34,6 +34,7 @@ class CardState:
 
     challenge_last4: str | None = None
     bound: BoundCard | None = None
+    challenge_url: str | None = None  # the bank's own page, when the gateway has one (Stripe)
 
 
 class CardService:
@@ -55,13 +56,20 @@ class CardService:
         with self._sessions() as session:
             bound = session.get(BoundCard, (realm, user_id))
             pending = self._latest(session, realm, user_id)
-        challenge = pending.last4 if pending is not None and pending.state == "challenge" else None
-        return CardState(challenge, bound)
+        if pending is not None and pending.state == "challenge":
+            return CardState(pending.last4, bound, pending.challenge_url)
+        return CardState(None, bound)
+
+    def bound(self, realm: str, user_id: str) -> BoundCard | None:
+        """The user's bound card (what billing reads), if any."""
+        with self._sessions() as session:
+            return session.get(BoundCard, (realm, user_id))
 
     def bind(self, settings: CardStep, realm: str, user_id: str, attempt_id: str, card: CardInput,
-             notify_to: str) -> bool:
-        """Bind the card; True when bound, False when the bank asks for a 3-D Secure code; StepRefused
-        (naming why) when refused or declined."""
+             notify_to: str, return_url: str) -> bool:
+        """Bind the card; True when bound, False when the bank asks for 3-D Secure (a code sent to
+        `notify_to`, or its own page that returns to `return_url`); StepRefused (naming why) when
+        refused or declined."""
         binding_id = str(uuid.uuid4())
         amount = to_minor(settings.test_charge, settings.currency)
         try:
@@ -71,9 +79,24 @@ class CardService:
                                         created_at=self._now()))
         except IntegrityError:
             return self._repeat(realm, user_id, attempt_id)  # a double submit: no second charge
+        try:
+            return self._charge(settings, binding_id, f"{realm}:{user_id}:{attempt_id}", card, amount,
+                                notify_to, return_url)
+        except Exception:
+            # The gateway failed or refused the details before deciding: forget this try, so sending
+            # the same form again retries with the same idempotency key (the gateway still charges at
+            # most once). A decided try (declined, refused as virtual) stays as it is.
+            with self._sessions.begin() as session:
+                session.execute(delete(CardBinding).where(CardBinding.id == binding_id,
+                                                          CardBinding.state == "pending"))
+            raise
+
+    def _charge(self, settings: CardStep, binding_id: str, key: str, card: CardInput, amount: int,
+                notify_to: str, return_url: str) -> bool:
         token = self._gateway.tokenize(card)
         self._update(binding_id, card_token=token.token, brand=token.brand, last4=token.last4,
-                     exp_month=token.exp_month, exp_year=token.exp_year, fingerprint=token.fingerprint)
+                     exp_month=token.exp_month, exp_year=token.exp_year, fingerprint=token.fingerprint,
+                     customer=token.customer)
         if token.funding == "virtual" and not settings.allow_virtual_cards:
             self._update(binding_id, state="declined", decline_code="virtual_card")
             raise StepRefused("card.virtual_refused")
@@ -83,8 +106,7 @@ class CardService:
         if amount == 0:
             self._bound(settings, binding_id, None)
             return True
-        payment = self._gateway.charge(token, amount, settings.currency, f"{realm}:{user_id}:{attempt_id}",
-                                       notify_to)
+        payment = self._gateway.charge(token, amount, settings.currency, key, notify_to, return_url)
         return self._settle(settings, binding_id, payment)
 
     def confirm(self, settings: CardStep, realm: str, user_id: str, code: str) -> None:
@@ -115,7 +137,7 @@ class CardService:
             self._bound(settings, binding_id, payment.id)
             return True
         if payment.status == "requires_challenge":
-            self._update(binding_id, state="challenge", payment_id=payment.id)
+            self._update(binding_id, state="challenge", payment_id=payment.id, challenge_url=payment.challenge_url)
             return False
         self._update(binding_id, state="declined", payment_id=payment.id, decline_code=payment.decline_code)
         raise StepRefused(f"card.declined_{payment.decline_code or 'card_declined'}")
@@ -131,6 +153,7 @@ class CardService:
                 self._gateway_name, binding.card_token, binding.brand, binding.last4)
             bound.exp_month, bound.exp_year, bound.fingerprint, bound.bound_at = (
                 binding.exp_month, binding.exp_year, binding.fingerprint, now)
+            bound.customer = binding.customer
             session.merge(bound)
             if payment_id is not None:
                 ledger.post(session, realm=binding.realm, user_id=binding.user_id, kind="test_charge",

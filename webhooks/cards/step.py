@@ -1,5 +1,6 @@
-"""The card onboarding step: number, expiry and CVC; a 3-D Secure code when the bank asks; the test
-charge credited to the balance. Accounts of a type the tenant exempts skip it (seed 004)."""
+"""The card onboarding step: number, expiry and CVC; 3-D Secure when the bank asks (a code, or the
+bank's own page); the test charge credited to the balance; then, where the tenant offers it, the
+optional auto top-up before "Get started" (seed 004). Accounts of a type the tenant exempts skip it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from babel.numbers import format_currency
 from sqlalchemy.orm import Session
 
 from contract.names import CARD_BOUND, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
+from webhooks.balance.auto_top_up import AutoTopUps, read_choice
 from webhooks.cards.card_input import read_card
 from webhooks.cards.service import CardService
 from webhooks.keycloak_gateway import KeycloakGateway
@@ -23,25 +25,37 @@ class CardStepPlugin(StepPlugin):
     kind: ClassVar[str] = "card"
     template: ClassVar[str] = "onboarding/card.html"
 
-    def __init__(self, onboarding: OnboardingService, gateway: KeycloakGateway, cards: CardService) -> None:
-        self._onboarding, self._gateway, self._cards = onboarding, gateway, cards
+    def __init__(self, onboarding: OnboardingService, gateway: KeycloakGateway, cards: CardService,
+                 top_ups: AutoTopUps, public_url: str) -> None:
+        self._onboarding, self._gateway, self._cards, self._top_ups = onboarding, gateway, cards, top_ups
+        self._public_url = public_url
 
     def view(self, ctx: StepContext) -> dict:
         settings = ctx.step
         charge = format_currency(settings.test_charge, settings.currency, locale=ctx.locale)
+        bounds = settings.auto_top_up
         return {"state": self._cards.state(ctx.flow.realm, ctx.flow.user_id), "attempt": self._cards.new_attempt(),
-                "charge": charge if settings.test_charge else None, "refunded": settings.refund_test_charge}
+                "charge": charge if settings.test_charge else None, "refunded": settings.refund_test_charge,
+                "top_up": bounds if bounds.offered else None,
+                "top_up_range": {"low": bounds.min_amount, "high": bounds.max_amount,
+                                 "max_threshold": bounds.max_threshold, "currency": settings.currency}}
 
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         flow, settings = ctx.flow, ctx.step
         if action == "bind":
             card = read_card(form, self._cards.now())
             if self._cards.bind(settings, flow.realm, flow.user_id, form.get("attempt", ""), card,
-                                self._notify_to(flow.realm, flow.user_id)):
-                self._done(ctx)
+                                self._notify_to(flow.realm, flow.user_id), f"{self._public_url}/onboarding/{flow.id}"):
+                self._bound(ctx)
         elif action == "confirm":
             self._cards.confirm(settings, flow.realm, flow.user_id, form.get("code", ""))
-            self._done(ctx)
+            self._bound(ctx)
+        elif action == "finish":
+            if self._cards.bound(flow.realm, flow.user_id) is None:
+                raise StepRefused("card.no_card_yet")
+            if settings.auto_top_up.offered:
+                self._top_ups.save(flow.realm, flow.user_id, read_choice(form, settings))
+            self._onboarding.complete_step(flow, self.kind)
         elif action == "other_card":
             self._cards.abandon_challenge(flow.realm, flow.user_id)
         else:
@@ -56,10 +70,14 @@ class CardStepPlugin(StepPlugin):
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         self._cards.forget(session, realm, user_id)
+        self._top_ups.forget(session, realm, user_id)
 
-    def _done(self, ctx: StepContext) -> None:
+    def _bound(self, ctx: StepContext) -> None:
+        """The card is bound: relying apps may know at once; the step ends here unless the auto top-up
+        is offered, whose page ends it with "Get started"."""
         self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": {CARD_BOUND: ["true"]}})
-        self._onboarding.complete_step(ctx.flow, self.kind)
+        if not ctx.step.auto_top_up.offered:
+            self._onboarding.complete_step(ctx.flow, self.kind)
 
     def _notify_to(self, realm: str, user_id: str) -> str:
         """Where "the bank" sends a 3-D Secure code: the verified phone, else the email address."""

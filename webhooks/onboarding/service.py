@@ -18,6 +18,8 @@ from sqlalchemy.orm import sessionmaker
 
 from contract.names import ONBOARDING_COMPLETED, RESULT_PARAM
 from contract.onboarding import Onboarding
+from webhooks.balance import ledger
+from webhooks.balance.money import to_minor
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.keys import OnboardingKeys
@@ -88,6 +90,10 @@ class OnboardingService:
         """The tenant's steps (their settings models) in the tenant's order; StepNotRunnable if the
         published settings do not validate or name a step this service cannot run, because a declared
         step must be done, never skipped."""
+        return list(self.settings(realm).steps)
+
+    def settings(self, realm: str) -> Onboarding:
+        """The tenant's whole onboarding section, validated (see steps())."""
         raw = self._gateway.onboarding_config(realm)
         try:
             settings = Onboarding.model_validate(raw)
@@ -101,7 +107,7 @@ class OnboardingService:
                       ", ".join(unknown))
             raise StepNotRunnable("Sign-up cannot be completed right now: this provider requires a step that "
                                   "is not available. Please contact the provider's support.")
-        return list(settings.steps)
+        return settings
 
     def completed(self, realm: str, user_id: str) -> dict[str, StepCompletion]:
         with self._sessions() as session:
@@ -144,8 +150,15 @@ class OnboardingService:
         if self.current_step(flow) is not None:
             raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
         self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {ONBOARDING_COMPLETED: ["true"]}})
+        # The bonus is credited with the flow's end: if this fails, the flow stays open and the user's
+        # next try credits it (once: one bonus per user, by its reference).
         with self._sessions.begin() as session:
             session.get(OnboardingFlow, flow.id).state = "completed"
+            bonus = self.settings(flow.realm).signup_bonus
+            if bonus is not None:
+                ledger.post(session, realm=flow.realm, user_id=flow.user_id, kind="signup_bonus",
+                            amount_minor=to_minor(bonus.amount, bonus.currency), currency=bonus.currency,
+                            reference=f"signup-bonus:{flow.user_id}", now=self._now())
         result = sign_result(self._keys, realm=flow.realm, issuer=flow.issuer, user_id=flow.user_id,
                              return_id=flow.return_id)
         return f"{flow.return_url}&{RESULT_PARAM}={quote(result)}"
