@@ -38,5 +38,6 @@ def open_target(settings: Settings) -> Target:
     # uses the secret the stack generated for the service.
     env.setdefault("IDP_SMTP_HOST", "127.0.0.1")
     env["IDP_SMTP_PORT"] = str(local.smtp_port)
+    env["IDP_SERVICE_PUBLIC_URL"] = local.service_url
     env["IDP_SERVICE_CLIENT_SECRET"] = stack_secrets(StateDir(settings.state_dir)).service_client_secret
     return Target(local.keycloak_url, connect(local.keycloak_url, creds.username, creds.password), env)

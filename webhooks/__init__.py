@@ -148,6 +148,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
+    from webhooks.portal.sign_in import PortalSignIn
+    from webhooks.portal.views import bp as portal_bp
 
     csrf = CSRFProtect(app)
     csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
@@ -155,6 +157,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
+    app.extensions["portal_sign_in"] = PortalSignIn(app, config)
+    app.register_blueprint(portal_bp)
     # Called by relying apps with the user's access token, never with a browser cookie.
     app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
     csrf.exempt(api_bp)

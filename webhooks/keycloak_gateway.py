@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import requests
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError
 
@@ -78,6 +79,17 @@ class KeycloakGateway:
         """The tenant's onboarding section, as `idp apply` published it on the realm."""
         raw = (self._realm(realm).get("attributes") or {}).get(ONBOARDING_ATTRIBUTE)
         return json.loads(raw) if raw else {"enforce": "login", "steps": []}
+
+    def realm_exists(self, realm: str) -> bool:
+        """Whether Keycloak serves this realm (its public realm endpoint; no admin call for a guess)."""
+        with self._lock:
+            if realm in self._realms:
+                return True
+        try:
+            response = requests.get(f"{self._base_url}/realms/{realm}", timeout=5)
+        except requests.RequestException as exc:
+            raise KeycloakUnavailable(f"Keycloak did not answer for realm {realm}: {type(exc).__name__}") from exc
+        return response.status_code == 200
 
     def display_name(self, realm: str) -> str:
         """The tenant's name as its login pages show it."""

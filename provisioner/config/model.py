@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from contract.durations import Duration
 from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema in one place)
@@ -169,6 +169,18 @@ class ServiceClient(Strict):
     secret: str | None = Field(None, repr=False)
     roles: list[Literal[SERVICE_ROLES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(SERVICE_ROLES_USED))
+    # Where users reach the service's own pages (their balance): users sign in there through this
+    # client (code + PKCE, redirect URIs exactly under this URL). Empty: no such pages for the tenant.
+    portal_url: str | None = None
+
+    @field_validator("portal_url")
+    @classmethod
+    def _portal_url(cls, url: str | None) -> str | None:
+        if not url:
+            return None
+        if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", url):
+            raise ValueError("must be the service's public URL, e.g. https://signup.example.com")
+        return url.rstrip("/")
 
 
 class Tenant(Strict):

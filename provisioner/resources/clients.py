@@ -48,14 +48,18 @@ def app_client(client: AppClient) -> dict:
 
 
 def service_client(client: ServiceClient, realm: str) -> dict:
-    """Representation of the service's confidential client: client credentials only."""
+    """Representation of the service's confidential client: client credentials for its own calls and,
+    with a portal URL, code + PKCE for users signing in to its pages (exact redirect URIs)."""
     secret = {"secret": realm_client_secret(client.secret, realm)} if client.secret else {}
+    pages = f"{client.portal_url}/my/{realm}" if client.portal_url else None
+    sign_in = {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": f"{pages}/balance"} if pages else {}
     return secret | {
         "clientId": client.client_id, "name": "Identity platform service", "enabled": True,
         "protocol": "openid-connect", "publicClient": False, "clientAuthenticatorType": "client-secret",
-        "serviceAccountsEnabled": True, "standardFlowEnabled": False, "implicitFlowEnabled": False,
-        "directAccessGrantsEnabled": False, "redirectUris": [], "webOrigins": [],
-        "attributes": {MANAGED_ATTRIBUTE: "true"},
+        "serviceAccountsEnabled": True, "standardFlowEnabled": pages is not None, "implicitFlowEnabled": False,
+        "directAccessGrantsEnabled": False, "redirectUris": [f"{pages}/signed-in"] if pages else [],
+        "webOrigins": [],
+        "attributes": {MANAGED_ATTRIBUTE: "true", **sign_in},
     }
 
 

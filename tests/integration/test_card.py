@@ -39,10 +39,20 @@ def test_decline_then_3d_secure_then_the_app_sees_a_bound_card(make_tenant, stac
     code = stack.inbox.wait_for(email)[0]["text"].rsplit(" ", 1)[1]
     wrong = browser.submit(challenge, {"code": "000000" if code != "000000" else "111111"}, "card-challenge-form")
     assert "not correct" in wrong.soup.find(id="error").text
-    done = browser.submit(wrong, {"code": code}, "card-challenge-form")
+    bound = browser.submit(wrong, {"code": code}, "card-challenge-form")
+    assert "Visa ending in 3220 is linked" in bound.soup.find(id="card-bound").text
+    # Seed 004's optional auto top-up, then "Get started".
+    too_small = browser.submit(bound, {"enabled": "on", "amount": "99", "threshold": "0"}, "card-finish-form")
+    assert too_small.status == 422
+    assert "amount: enter a whole number from 100 to 20000 RUB" in too_small.soup.find(id="error").text
+    done = browser.submit(too_small, {"enabled": "on", "amount": "20000", "threshold": "9999999"}, "card-finish-form")
     assert isinstance(done, str), "back in the app"
-    claims = verify_id_token(browser, exchange_code(browser, done)["id_token"])
+    tokens = exchange_code(browser, done)
+    claims = verify_id_token(browser, tokens["id_token"])
     assert claims["card_bound"] is True and claims["onboarding_complete"] is True
+    top_up = requests.get(f"{stack.settings.service_url}/api/v1/me/auto-top-up", timeout=10,
+                          headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
+    assert (top_up["enabled"], top_up["amount"], top_up["threshold"]) == (True, "20000.00", "9999999.00")
 
 
 def test_a_double_submit_is_one_charge(make_tenant, stack, admin):
@@ -72,25 +82,24 @@ def test_business_accounts_skip_the_card_where_the_tenant_says_so(make_tenant, a
     assert isinstance(code, str), "no card step for a business account"
 
 
-def test_no_test_card_number_is_stored_or_logged(stack):
-    """Runs after the card tests above (same module, pytest keeps file order)."""
-    state = Path(stack.settings.state_dir)
-    service_db = (state / "data" / "service.db").read_bytes()
-    logs = b"".join(path.read_bytes() for path in (state / "logs").glob("*") if path.is_file())
-    for number in NUMBERS:
-        assert number.encode() not in service_db and number.encode() not in logs, number
-
-
 def test_the_relying_app_reads_the_balance_with_the_users_access_token(make_tenant, stack, admin):
-    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [{"kind": "card", "test_charge": 500}]})
+    # No auto top-up offered: the step ends as the card is bound; the sign-up bonus follows (seed 004).
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "signup_bonus": {"amount": 1000},
+                                              "steps": [{"kind": "card", "test_charge": 500, "auto_top_up": False}]})
     browser, page, _ = _wizard(tenant, admin)
     code = browser.submit(page, {"number": NUMBERS[2], "expiry": "08/29", "cvc": "123"}, "card-form")
     token = exchange_code(browser, code)["access_token"]
     url = f"{stack.settings.service_url}/api/v1/me/balance"
     answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert answer.status_code == 200, answer.text
-    assert answer.json()["balance"] == [{"currency": "RUB", "amount": "500.00", "amount_minor": 50000}]
-    assert [e["kind"] for e in answer.json()["entries"]] == ["test_charge"]
+    assert answer.json()["balance"] == [{"currency": "RUB", "amount": "1500.00", "amount_minor": 150000}]
+    assert [e["kind"] for e in answer.json()["entries"]] == ["signup_bonus", "test_charge"]
+    card = requests.get(f"{stack.settings.service_url}/api/v1/me/card", timeout=10,
+                        headers={"Authorization": f"Bearer {token}"}).json()["card"]
+    assert (card["brand"], card["last4"]) == ("visa", "4242") and "token" not in str(card)
+    refused = requests.put(f"{stack.settings.service_url}/api/v1/me/auto-top-up", json={"enabled": True,
+                           "amount": 500, "threshold": 0}, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert refused.status_code == 422 and refused.json()["error"] == "top_up_not_offered"
     for bad in (None, "Bearer", f"Bearer {token[:-4]}abcd", f"Basic {token}"):
         refused = requests.get(url, headers={"Authorization": bad} if bad else {}, timeout=10)
         assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
@@ -100,3 +109,34 @@ def test_the_relying_app_reads_the_balance_with_the_users_access_token(make_tena
     foreign = exchange_code(stranger, stranger.login(other_email, PASSWORD))
     assert requests.get(url, headers={"Authorization": f"Bearer {foreign['access_token']}"},
                         timeout=10).json()["balance"] == [], "another realm's user sees only their own (empty) ledger"
+
+
+def test_the_balance_page_signs_in_through_the_realm_and_changes_auto_top_up(make_tenant, stack, admin):
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [{"kind": "card", "test_charge": 300}]})
+    browser, page, _ = _wizard(tenant, admin)
+    bound = browser.submit(page, {"number": NUMBERS[2], "expiry": "08/29", "cvc": "123"}, "card-form")
+    assert isinstance(browser.submit(bound, {}, "card-finish-form"), str), "top-up left off; back in the app"
+    balance_url = f"{stack.settings.service_url}/my/{tenant.realm}/balance"
+    stranger = tenant.browser()
+    assert "/protocol/openid-connect/auth" in stranger.open(balance_url).url, "no Keycloak session: sign in first"
+    page = browser.open(balance_url)  # the Keycloak session from sign-up signs in silently
+    assert page.status == 200 and page.url == balance_url
+    assert "300,00" in page.soup.find(id="balance").text.replace("\xa0", " ") or \
+        "300.00" in page.soup.find(id="balance").text
+    assert "Card check, credited" in page.soup.find(id="entries").text
+    too_high = browser.submit(page, {"enabled": "on", "amount": "500", "threshold": "10000000"}, "top-up-form")
+    assert too_high.status == 422 and "threshold" in too_high.soup.find(id="error").text
+    saved = browser.submit(too_high, {"enabled": "on", "amount": "500", "threshold": "100"}, "top-up-form")
+    assert saved.soup.find(id="saved") is not None
+    assert saved.soup.find(id="amount")["value"] == "500" and saved.soup.find(id="threshold")["value"] == "100"
+    other = browser.open(f"{stack.settings.service_url}/my/no-such-realm/balance")
+    assert other.status == 404
+
+
+def test_no_test_card_number_is_stored_or_logged(stack):
+    """Runs after the card tests above (same module, pytest keeps file order)."""
+    state = Path(stack.settings.state_dir)
+    service_db = (state / "data" / "service.db").read_bytes()
+    logs = b"".join(path.read_bytes() for path in (state / "logs").glob("*") if path.is_file())
+    for number in NUMBERS:
+        assert number.encode() not in service_db and number.encode() not in logs, number

@@ -124,7 +124,8 @@ def apply_tenant(stack: Stack, admin: KeycloakAdmin, root: Path, base: str = "cl
     realm = f"t-{base}-{uuid.uuid4().hex[:8]}"
     config_dir = write_tenant_config(root / realm, realm, base, overrides)
     env = {**os.environ, "IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(stack.settings.smtp_port),
-           "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret}
+           "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret,
+           "IDP_SERVICE_PUBLIC_URL": stack.settings.service_url}
     [tenant] = load_tenants(config_dir, env)
     reconcile.apply(admin, [tenant], Console(quiet=True))
     return ThrowawayTenant(tenant, config_dir, stack.keycloak_url)
