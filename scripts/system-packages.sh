@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs when they are missing: a JDK (17+) for
 # Keycloak, Maven for the extension, python3-venv and make, and Chromium for the browser tests
 # (Playwright drives Debian's Chromium; it cannot download its own browser here), and the
-# PostgreSQL server binaries the tests start a throwaway cluster from. Safe to run again; does nothing
+# PostgreSQL server binaries the tests start a throwaway cluster from, and Go for stripe-mock. Safe to run again; does nothing
 # when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ command -v make >/dev/null || need+=(make)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# Go builds stripe-mock (Stripe's API double) from the Go module proxy for the Stripe adapter's tests.
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"

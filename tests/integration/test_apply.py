@@ -25,7 +25,8 @@ def idp(stack, *args: str, config_dir: Path | None = None, url: str | None = Non
         extra |= {"IDP_KEYCLOAK_URL": url, "IDP_ADMIN_USER": stack.admin_user,
                   "IDP_ADMIN_PASSWORD": stack.admin_password, "IDP_SMTP_HOST": "127.0.0.1",
                   "IDP_SMTP_PORT": str(stack.settings.smtp_port),
-                  "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret}
+                  "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret,
+                  "IDP_SERVICE_PUBLIC_URL": stack.settings.service_url}
     return subprocess.run([IDP, *args], env=stack.env(**extra), capture_output=True, text=True, timeout=300,
                           check=False)
 

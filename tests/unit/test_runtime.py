@@ -100,3 +100,16 @@ def test_the_service_starts_in_production_mode_unless_told_otherwise():
     with pytest.raises(ConfigProblem, match="IDP_SERVICE_DEV_INBOX"):
         ServiceConfig.from_env({"IDP_SERVICE_SMS_PROVIDER": "dev"})
     assert ServiceConfig.from_env({"IDP_SERVICE_DEV_INBOX": "true"}).dev_inbox is True
+
+
+def test_the_card_gateway_is_refused_clearly_when_it_cannot_work():
+    from webhooks.config import ConfigProblem, ServiceConfig
+
+    with pytest.raises(ConfigProblem, match="only with IDP_SERVICE_DEV_INBOX=true"):
+        ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "sandbox"})
+    with pytest.raises(ConfigProblem, match="needs IDP_STRIPE_SECRET_KEY"):
+        ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "stripe", "IDP_STRIPE_SECRET_KEY": "pk_live_oops"})
+    with pytest.raises(ConfigProblem, match="must be one of: sandbox, stripe, none"):
+        ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "paypal"})
+    stripe = ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "stripe", "IDP_STRIPE_SECRET_KEY": "sk_test_1"})
+    assert stripe.card_gateway == "stripe" and "sk_test_1" not in repr(stripe)

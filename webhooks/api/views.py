@@ -35,8 +35,7 @@ def _caller() -> Caller:
 
 
 def _card_settings(realm: str) -> CardStep | None:
-    steps = current_app.extensions["onboarding"].steps(realm)
-    return next((s for s in steps if isinstance(s, CardStep)), None)
+    return current_app.extensions["onboarding"].step(realm, "card")
 
 
 @bp.get("/me/balance")

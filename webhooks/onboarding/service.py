@@ -92,6 +92,10 @@ class OnboardingService:
         step must be done, never skipped."""
         return list(self.settings(realm).steps)
 
+    def step(self, realm: str, kind: str) -> Any | None:
+        """The tenant's settings of one step kind, if it has that step."""
+        return next((s for s in self.steps(realm) if s.kind == kind), None)
+
     def settings(self, realm: str) -> Onboarding:
         """The tenant's whole onboarding section, validated (see steps())."""
         raw = self._gateway.onboarding_config(realm)

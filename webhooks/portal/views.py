@@ -3,13 +3,14 @@ they may change), and signing in and out of it through the realm."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
+from functools import partial, wraps
+from typing import Any
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
 
 from contract.onboarding import CardStep
 from webhooks.api.bearer import REALM_NAME
@@ -41,15 +42,20 @@ def _realm(realm: str) -> str:
 
 
 def _card_settings(realm: str) -> CardStep | None:
-    steps = current_app.extensions["onboarding"].steps(realm)
-    return next((s for s in steps if isinstance(s, CardStep)), None)
+    return current_app.extensions["onboarding"].step(realm, "card")
 
 
-def _signed_in(realm: str) -> SignedInUser | Response:
-    user = _sign_in().current(realm)
-    if user is None:
-        return redirect(url_for(".sign_in", realm=realm, next=request.path))
-    return user
+def signed_in_page(view: Callable[[str, SignedInUser], Any]) -> Callable[[str], Any]:
+    """A page of a realm's signed-in user; anyone else is sent to sign in through the realm first."""
+    @wraps(view)
+    def page(realm: str):
+        realm = _realm(realm)
+        user = _sign_in().current(realm)
+        if user is None:
+            return redirect(url_for(".sign_in", realm=realm))
+        return view(realm, user)
+
+    return page
 
 
 @bp.errorhandler(DomainError)
@@ -117,20 +123,14 @@ def _page(realm: str, user: SignedInUser, error: str | None = None, saved: bool 
 
 
 @bp.get("/balance")
-def balance(realm: str):
-    realm = _realm(realm)
-    user = _signed_in(realm)
-    if isinstance(user, Response):
-        return user
+@signed_in_page
+def balance(realm: str, user: SignedInUser):
     return _page(realm, user, saved=request.args.get("saved") == "1")
 
 
 @bp.post("/auto-top-up")
-def auto_top_up(realm: str):
-    realm = _realm(realm)
-    user = _signed_in(realm)
-    if isinstance(user, Response):
-        return user
+@signed_in_page
+def auto_top_up(realm: str, user: SignedInUser):
     settings = _card_settings(realm)
     try:
         if settings is None:
