@@ -11,7 +11,8 @@ class StepRefused(DomainError):
     status = 422
     code = "step_refused"
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, *, field: str | None = None, **params: object) -> None:
         super().__init__(key, code=key.replace(".", "_"))
         self.key = key
+        self.field = field  # the input at fault, where one is (the JSON API names it)
         self.params = params

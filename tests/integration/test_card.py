@@ -53,6 +53,11 @@ def test_decline_then_3d_secure_then_the_app_sees_a_bound_card(make_tenant, stac
     top_up = requests.get(f"{stack.settings.service_url}/api/v1/me/auto-top-up", timeout=10,
                           headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
     assert (top_up["enabled"], top_up["amount"], top_up["threshold"]) == (True, "20000.00", "9999999.00")
+    beyond = requests.put(f"{stack.settings.service_url}/api/v1/me/auto-top-up", timeout=10,
+                          json={"enabled": True, "amount": 500, "threshold": 10_000_000},
+                          headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert beyond.status_code == 422 and beyond.json()["field"] == "threshold"
+    assert "from 0 to 9999999 RUB" in beyond.json()["message"]
 
 
 def test_a_double_submit_is_one_charge(make_tenant, stack, admin):

@@ -24,9 +24,8 @@ def unauthorized(exc: Unauthorized):
 
 @bp.errorhandler(StepRefused)
 def refused(exc: StepRefused):
-    field = exc.key.split(".")[1].split("_")[0] if exc.key.startswith("top_up.") else None
     body = {"error": exc.code, "message": translate("en", exc.key, **exc.params)}
-    return jsonify(body | ({"field": field} if field in ("amount", "threshold") else {})), exc.status
+    return jsonify(body | ({"field": exc.field} if exc.field else {})), exc.status
 
 
 def _caller() -> Caller:
@@ -35,7 +34,7 @@ def _caller() -> Caller:
 
 
 def _card_settings(realm: str) -> CardStep | None:
-    return current_app.extensions["onboarding"].step(realm, "card")
+    return current_app.extensions["onboarding"].step(realm, "card")  # None: the tenant has no card step
 
 
 @bp.get("/me/balance")
@@ -94,7 +93,5 @@ def put_auto_top_up():
         return jsonify({"error": "invalid_body", "message": 'Send a JSON object, e.g. {"enabled": true, '
                         '"amount": 500, "threshold": 100}.'}), 400
     settings = _card_settings(caller.realm)
-    if settings is None:
-        raise StepRefused("top_up.not_offered")
     current_app.extensions["top_ups"].save(caller.realm, caller.user_id, read_choice(body, settings))
     return jsonify(_auto_top_up(caller.realm, caller.user_id, settings))

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Boolean, String, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from contract.onboarding import CardStep
-from webhooks.balance.money import to_minor
+from webhooks.balance.money import to_minor, to_whole
 from webhooks.cards.models import BoundCard
 from webhooks.db import Base, UtcDateTime
 from webhooks.step_errors import StepRefused
@@ -43,20 +43,18 @@ class AutoTopUpChoice:
 def _whole(raw: object, key: str, low: int, high: int, currency: str) -> int:
     """A whole number within [low, high], or StepRefused naming the field and the range."""
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "") if raw is not None else ""
-    if isinstance(raw, bool) or not (isinstance(raw, int) or text.isdigit()):
-        raise StepRefused(f"top_up.{key}_range", low=low, high=high, currency=currency)
-    value = int(text)
-    if not low <= value <= high:
-        raise StepRefused(f"top_up.{key}_range", low=low, high=high, currency=currency)
-    return value
+    if isinstance(raw, bool) or not (isinstance(raw, int) or text.isdigit()) or not low <= int(text) <= high:
+        raise StepRefused(f"top_up.{key}_range", field=key, low=low, high=high, currency=currency)
+    return int(text)
 
 
-def read_choice(values: Mapping[str, object], settings: CardStep) -> AutoTopUpChoice:
-    """The choice from a form or a JSON body (`enabled`, `amount`, `threshold`) under the tenant's
-    bounds; off needs no numbers. StepRefused (field and range in its message) when out of bounds."""
-    bounds, currency = settings.auto_top_up, settings.currency
-    if not bounds.offered:
+def read_choice(values: Mapping[str, object], settings: CardStep | None) -> AutoTopUpChoice:
+    """The choice from a form or a JSON body (`enabled`, `amount`, `threshold`) under the tenant's card
+    settings (None: the tenant has no card step); off needs no numbers. StepRefused (field and range in
+    its message) when out of bounds or not offered."""
+    if settings is None or not settings.auto_top_up.offered:
         raise StepRefused("top_up.not_offered")
+    bounds, currency = settings.auto_top_up, settings.currency
     enabled = values.get("enabled")
     enabled = enabled is True or str(enabled).lower() in {"on", "true", "1", "yes"}
     if not enabled:
@@ -64,6 +62,16 @@ def read_choice(values: Mapping[str, object], settings: CardStep) -> AutoTopUpCh
     amount = _whole(values.get("amount"), "amount", bounds.min_amount, bounds.max_amount, currency)
     threshold = _whole(values.get("threshold"), "threshold", 0, bounds.max_threshold, currency)
     return AutoTopUpChoice(True, amount, threshold, currency)
+
+
+def page_fields(settings: CardStep | None) -> dict:
+    """What a page's auto top-up fields need (templates/portal/top_up_fieldset.html): the bounds, or
+    None when not offered, and the numbers its labels and hints quote."""
+    if settings is None or not settings.auto_top_up.offered:
+        return {"top_up": None, "top_up_range": {}}
+    bounds = settings.auto_top_up
+    return {"top_up": bounds, "top_up_range": {"low": bounds.min_amount, "high": bounds.max_amount,
+                                               "max_threshold": bounds.max_threshold, "currency": settings.currency}}
 
 
 class AutoTopUps:
@@ -74,6 +82,14 @@ class AutoTopUps:
     def get(self, realm: str, user_id: str) -> AutoTopUpRow | None:
         with self._sessions() as session:
             return session.get(AutoTopUpRow, (realm, user_id))
+
+    def choice(self, realm: str, user_id: str) -> AutoTopUpChoice | None:
+        """The saved choice in whole units, as the user typed it."""
+        row = self.get(realm, user_id)
+        if row is None:
+            return None
+        return AutoTopUpChoice(row.enabled, to_whole(row.amount_minor, row.currency),
+                               to_whole(row.threshold_minor, row.currency), row.currency)
 
     def save(self, realm: str, user_id: str, choice: AutoTopUpChoice) -> None:
         """Keep the choice; turning it on needs a bound card (billing has nothing to charge otherwise)."""

@@ -11,7 +11,7 @@ from babel.numbers import format_currency
 from sqlalchemy.orm import Session
 
 from contract.names import CARD_BOUND, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
-from webhooks.balance.auto_top_up import AutoTopUps, read_choice
+from webhooks.balance.auto_top_up import AutoTopUps, page_fields, read_choice
 from webhooks.cards.card_input import read_card
 from webhooks.cards.service import CardService
 from webhooks.keycloak_gateway import KeycloakGateway
@@ -33,12 +33,9 @@ class CardStepPlugin(StepPlugin):
     def view(self, ctx: StepContext) -> dict:
         settings = ctx.step
         charge = format_currency(settings.test_charge, settings.currency, locale=ctx.locale)
-        bounds = settings.auto_top_up
         return {"state": self._cards.state(ctx.flow.realm, ctx.flow.user_id), "attempt": self._cards.new_attempt(),
                 "charge": charge if settings.test_charge else None, "refunded": settings.refund_test_charge,
-                "top_up": bounds if bounds.offered else None,
-                "top_up_range": {"low": bounds.min_amount, "high": bounds.max_amount,
-                                 "max_threshold": bounds.max_threshold, "currency": settings.currency}}
+                **page_fields(settings)}
 
     def submit(self, ctx: StepContext, action: str, form: Mapping[str, str], ip: str) -> None:
         flow, settings = ctx.flow, ctx.step

@@ -123,9 +123,11 @@ class OnboardingService:
         """The tenant's steps, and the kinds the user has done (or need not do), as each step decides;
         the settings are read and validated once for both."""
         steps = self.steps(realm)
+        return steps, self._done(steps, realm, user_id)
+
+    def _done(self, steps: list[Any], realm: str, user_id: str) -> set[str]:
         completed = self.completed(realm, user_id)
-        return steps, {step.kind for step in steps
-                       if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
+        return {step.kind for step in steps if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
 
     def current_step(self, flow: OnboardingFlow) -> Any | None:
         """The first step the user has not finished (resuming where they stopped), or None."""
@@ -151,14 +153,15 @@ class OnboardingService:
 
     def finish(self, flow: OnboardingFlow) -> str:
         """Mark the user onboarded in Keycloak and return the way back with a signed result."""
-        if self.current_step(flow) is not None:
+        settings = self.settings(flow.realm)
+        if self._done(settings.steps, flow.realm, flow.user_id) != {step.kind for step in settings.steps}:
             raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
         self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {ONBOARDING_COMPLETED: ["true"]}})
         # The bonus is credited with the flow's end: if this fails, the flow stays open and the user's
         # next try credits it (once: one bonus per user, by its reference).
         with self._sessions.begin() as session:
             session.get(OnboardingFlow, flow.id).state = "completed"
-            bonus = self.settings(flow.realm).signup_bonus
+            bonus = settings.signup_bonus
             if bonus is not None:
                 ledger.post(session, realm=flow.realm, user_id=flow.user_id, kind="signup_bonus",
                             amount_minor=to_minor(bonus.amount, bonus.currency), currency=bonus.currency,

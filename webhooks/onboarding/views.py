@@ -9,10 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
 from webhooks.domain_errors import DomainError
-from webhooks.onboarding.i18n import SUPPORTED, translate
+from webhooks.onboarding.i18n import translate
 from webhooks.onboarding.models import OnboardingFlow
 from webhooks.onboarding.plugin import StepContext, StepRegistry
 from webhooks.onboarding.service import FlowNotFound, OnboardingService
+from webhooks.page_language import error_page, page_locale
 from webhooks.step_errors import StepRefused
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -24,13 +25,7 @@ def _service() -> OnboardingService:
 
 
 def _locale(flow: OnboardingFlow | None = None) -> str:
-    chosen = request.args.get("lang") or session.get("lang")
-    if chosen in SUPPORTED:
-        session["lang"] = chosen
-        return chosen
-    if flow is not None and flow.locale in SUPPORTED:
-        return flow.locale
-    return request.accept_languages.best_match(SUPPORTED) or "en"
+    return page_locale(flow.locale if flow is not None else None)
 
 
 def _flow(flow_id: str) -> OnboardingFlow:
@@ -66,13 +61,7 @@ def _render(flow: OnboardingFlow, step: Any, error: str | None = None, status: i
                            changeable=changeable, **plugin.view(context)), status
 
 
-@bp.errorhandler(DomainError)
-def domain_error(exc: DomainError):
-    t = partial(translate, _locale())
-    # The page speaks the user's language: each error code has its message in the bundles.
-    key = f"error.{exc.code}"
-    message = t(key) if t(key) != key else exc.message
-    return render_template("onboarding/error.html", t=t, locale=_locale(), message=message), exc.status
+bp.register_error_handler(DomainError, error_page)
 
 
 @bp.get("/start")

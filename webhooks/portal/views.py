@@ -4,21 +4,19 @@ they may change), and signing in and out of it through the realm."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import partial, wraps
 from typing import Any
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from contract.onboarding import CardStep
 from webhooks.api.bearer import REALM_NAME
 from webhooks.balance import ledger
-from webhooks.balance.auto_top_up import AutoTopUps, read_choice
-from webhooks.balance.money import as_decimal
+from webhooks.balance.auto_top_up import page_fields, read_choice
+from webhooks.balance.money import formatted
 from webhooks.domain_errors import DomainError
-from webhooks.onboarding.i18n import SUPPORTED, translate
+from webhooks.onboarding.i18n import translate
+from webhooks.page_language import error_page, page_locale
 from webhooks.portal.sign_in import PortalSignIn, SignedInUser
 from webhooks.step_errors import StepRefused
 
@@ -29,20 +27,10 @@ def _sign_in() -> PortalSignIn:
     return current_app.extensions["portal_sign_in"]
 
 
-def _locale() -> str:
-    from webhooks.onboarding.views import _locale as wizard_locale  # one rule for the language
-
-    return wizard_locale()
-
-
 def _realm(realm: str) -> str:
     if not REALM_NAME.match(realm) or not current_app.extensions["keycloak"].realm_exists(realm):
         abort(404)
     return realm
-
-
-def _card_settings(realm: str) -> CardStep | None:
-    return current_app.extensions["onboarding"].step(realm, "card")
 
 
 def signed_in_page(view: Callable[[str, SignedInUser], Any]) -> Callable[[str], Any]:
@@ -58,19 +46,13 @@ def signed_in_page(view: Callable[[str, SignedInUser], Any]) -> Callable[[str], 
     return page
 
 
-@bp.errorhandler(DomainError)
-def domain_error(exc: DomainError):
-    t = partial(translate, _locale())
-    key = f"error.{exc.code}"
-    return render_template("onboarding/error.html", t=t, locale=_locale(),
-                           message=t(key) if t(key) != key else exc.message), exc.status
+bp.register_error_handler(DomainError, error_page)
 
 
 @bp.get("/sign-in")
 def sign_in(realm: str):
     realm = _realm(realm)
-    return _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm),
-                                                       ui_locales=_locale() if _locale() in SUPPORTED else None)
+    return _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm), ui_locales=page_locale())
 
 
 @bp.get("/signed-in")
@@ -93,33 +75,21 @@ def sign_out(realm: str):
     return redirect(_sign_in().logout_url(realm))
 
 
-def _money(minor: int, currency: str, locale: str) -> str:
-    return format_currency(Decimal(as_decimal(minor, currency)), currency, locale=locale)
-
-
 def _page(realm: str, user: SignedInUser, error: str | None = None, saved: bool = False, status: int = 200):
-    locale = _locale()
+    locale = page_locale()
     with current_app.extensions["db_sessions"]() as session:
         totals = ledger.balance(session, realm, user.user_id)
         entries = ledger.entries(session, realm, user.user_id)
-    settings = _card_settings(realm)
-    top_ups: AutoTopUps = current_app.extensions["top_ups"]
-    choice = top_ups.get(realm, user.user_id)
     return render_template(
         "portal/balance.html", t=partial(translate, locale), locale=locale, realm=realm, user=user, error=error,
         saved=saved, tenant_name=current_app.extensions["keycloak"].display_name(realm),
         page_title=translate(locale, "balance.title"),
-        totals=[_money(v, c, locale) for c, v in sorted(totals.items())],
-        entries=[{"kind": e.kind, "amount": _money(e.amount_minor, e.currency, locale),
+        totals=[formatted(v, c, locale) for c, v in sorted(totals.items())],
+        entries=[{"kind": e.kind, "amount": formatted(e.amount_minor, e.currency, locale),
                   "date": format_datetime(e.created_at, "medium", locale=locale)} for e in entries],
         card=current_app.extensions["cards"].bound(realm, user.user_id),
-        top_up=settings.auto_top_up if settings and settings.auto_top_up.offered else None,
-        top_up_range={"low": settings.auto_top_up.min_amount, "high": settings.auto_top_up.max_amount,
-                      "max_threshold": settings.auto_top_up.max_threshold,
-                      "currency": settings.currency} if settings else {},
-        choice=choice, choice_units={"amount": as_decimal(choice.amount_minor, choice.currency).split(".")[0],
-                                     "threshold": as_decimal(choice.threshold_minor, choice.currency).split(".")[0]}
-        if choice and choice.enabled else None), status
+        choice=current_app.extensions["top_ups"].choice(realm, user.user_id),
+        **page_fields(current_app.extensions["onboarding"].step(realm, "card"))), status
 
 
 @bp.get("/balance")
@@ -131,11 +101,9 @@ def balance(realm: str, user: SignedInUser):
 @bp.post("/auto-top-up")
 @signed_in_page
 def auto_top_up(realm: str, user: SignedInUser):
-    settings = _card_settings(realm)
+    settings = current_app.extensions["onboarding"].step(realm, "card")
     try:
-        if settings is None:
-            raise StepRefused("top_up.not_offered")
         current_app.extensions["top_ups"].save(realm, user.user_id, read_choice(request.form, settings))
     except StepRefused as exc:
-        return _page(realm, user, error=translate(_locale(), exc.key, **exc.params), status=422)
+        return _page(realm, user, error=translate(page_locale(), exc.key, **exc.params), status=422)
     return redirect(url_for(".balance", realm=realm, saved=1))
