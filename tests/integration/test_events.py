@@ -117,3 +117,14 @@ def test_an_admin_deletion_that_was_never_pushed_is_pulled(make_tenant, stack, a
     assert deleted["via"] == "pull"
     requests.post(f"{stack.settings.service_url}/dev/events/reconcile", timeout=60)
     assert len(_processed(stack, tenant.realm, "USER.DELETE")) == 1, "pulled once"
+
+
+def test_a_deleted_realm_is_no_failure_for_the_reconciler(stack, admin, tmp_path):
+    from tests.support.stack import apply_tenant
+
+    tenant = apply_tenant(stack, admin, tmp_path, "cloud")
+    tenant.browser().register(f"gone-{uuid.uuid4().hex[:6]}@example.test", "Sunny-Harbor7")
+    _wait_for(lambda: _processed(stack, tenant.realm))  # the service now knows this tenant
+    admin.delete_realm(tenant.realm)
+    answer = requests.post(f"{stack.settings.service_url}/dev/events/reconcile", timeout=60).json()
+    assert tenant.realm not in answer["failed"]
