@@ -28,3 +28,10 @@ RESULT_ISSUER = "idp-onboarding-service"
 ONBOARDING_ACTION = "onboarding"  # the required action's provider id (kc_action=onboarding)
 WEBHOOK_LISTENER = "idp-webhook"  # the event listener's provider id
 RESULT_PARAM = "app-token"  # the query parameter that carries the result back into Keycloak
+
+# Realm roles that open the service's privileged API to another system's client (client credentials):
+# `idp apply` creates them and grants them to the tenant's machine clients. Realm roles, not roles of
+# the service's client, because the service's own least-privilege account (view-users, no
+# view-clients) can read a caller's realm role mappings live but not its client role mappings.
+BILLING_READER_ROLE = "idp-billing-reader"  # reads bound cards' gateway tokens and auto top-up choices
+SERVICE_API_ROLES = (BILLING_READER_ROLE,)

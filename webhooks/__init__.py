@@ -143,6 +143,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
+    from webhooks.api.billing import bp as billing_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
     from webhooks.events.views import bp as events_bp
@@ -162,6 +163,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     # Called by relying apps with the user's access token, never with a browser cookie.
     app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
     csrf.exempt(api_bp)
+    csrf.exempt(billing_bp)  # nested under the API blueprint, exempted by its own name
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakError
+from keycloak.exceptions import KeycloakError, KeycloakGetError
 
 from contract.names import ONBOARDING_ATTRIBUTE
 from contract.secrets import realm_client_secret
@@ -118,3 +118,16 @@ class KeycloakGateway:
             admin.update_user(user_id, {**user, **changes})
 
         self._call(realm, "updating a user", update)
+
+    def realm_roles_of(self, realm: str, user_id: str) -> set[str]:
+        """The realm roles the user (e.g. a machine client's service account) holds directly right now;
+        empty when the user is gone (its client deleted)."""
+        def read(admin: KeycloakAdmin) -> set[str]:
+            try:
+                return {r["name"] for r in admin.get_realm_roles_of_user(user_id)}
+            except KeycloakGetError as exc:
+                if exc.response_code == 404:
+                    return set()
+                raise
+
+        return self._call(realm, "reading a caller's roles", read)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from contract.durations import Duration
+from contract.names import SERVICE_API_ROLES
 from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema in one place)
     DEFAULT_PHONE_COUNTRIES,
     AccountDetailsStep,
@@ -183,6 +184,23 @@ class ServiceClient(Strict):
         return url.rstrip("/")
 
 
+class MachineClient(Strict):
+    """Another system of the provider (its billing) calling the service's API with client credentials:
+    a confidential client whose tokens carry only these roles of the service's client."""
+
+    client_id: str = Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    name: str | None = None
+    roles: list[Literal[SERVICE_API_ROLES]] = Field(min_length=1)  # type: ignore[valid-type]
+    # Empty: Keycloak generates one (read it in the admin console under the client's Credentials).
+    # Set from ${env:...} to hand the system a secret you manage; changing it rotates the client's.
+    secret: str | None = Field(None, repr=False, min_length=32)
+
+    @field_validator("secret", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, secret: str | None) -> str | None:
+        return secret or None  # `${env:NAME:-}` left empty means "let Keycloak generate it"
+
+
 class Tenant(Strict):
     """One hosting provider: one Keycloak realm."""
 
@@ -202,6 +220,7 @@ class Tenant(Strict):
     smtp: Smtp
     clients: list[AppClient] = Field(default_factory=list)
     service_client: ServiceClient = Field(default_factory=ServiceClient)
+    machine_clients: list[MachineClient] = Field(default_factory=list)
     onboarding: Onboarding = Field(default_factory=Onboarding)
 
     @model_validator(mode="after")
@@ -212,7 +231,8 @@ class Tenant(Strict):
         if "email_code" in kinds and self.login.verify_email:
             raise ValueError("the email_code onboarding step replaces Keycloak's verification link; "
                              "set login.verify_email: false in this tenant")
-        ids = [c.client_id for c in self.clients] + [self.service_client.client_id]
+        ids = ([c.client_id for c in self.clients] + [self.service_client.client_id]
+               + [c.client_id for c in self.machine_clients])
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise ValueError(f"client ids must be unique; repeated: {', '.join(repeated)}")

@@ -4,6 +4,7 @@ Each module offers plan(admin, tenant, exists) -> list[Change]; a Change's run()
 """
 
 from provisioner.resources import (
+    api_access,
     builtin_clients,
     client_scopes,
     clients,
@@ -15,6 +16,6 @@ from provisioner.resources import (
 )
 
 # Dependency order: the realm first, scopes before the clients that use them, the service
-# client before its service account's roles.
+# client before its service account's roles and the API roles it grants to machine clients.
 RESOURCES = (realm, user_profile, registration_flow, required_actions, client_scopes, clients, builtin_clients,
-             service_account)
+             service_account, api_access)

@@ -1,4 +1,5 @@
-"""Relying-app clients (public, PKCE S256, exact redirect URIs) and the service's confidential client."""
+"""Relying-app clients (public, PKCE S256, exact redirect URIs), the service's confidential client and
+the machine clients of the provider's other systems (client credentials only)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from contract.names import (
 from contract.secrets import realm_client_secret
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
-from provisioner.config.model import AppClient, ServiceClient, Tenant
+from provisioner.config.model import AppClient, MachineClient, ServiceClient, Tenant
 from provisioner.errors import KeycloakApiError
 
 
@@ -25,14 +26,18 @@ def _boolean_claim(name: str, attribute: str, claim: str) -> dict:
                        "introspection.token.claim": "true"}}
 
 
+def service_audience(service_client_id: str) -> dict:
+    """The service among the access token's audiences, so the caller may call the service's API with it."""
+    return {"name": "service audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+            "config": {"included.client.audience": service_client_id, "id.token.claim": "false",
+                       "access.token.claim": "true", "introspection.token.claim": "true"}}
+
+
 def claim_mappers(service_client_id: str) -> tuple[dict, ...]:
     """What relying apps read from tokens about a user's sign-up (onboarding done, a card bound), and
-    the service among the access token's audiences, so the app may call the service's API with it."""
+    the service's audience."""
     return (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
-            _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM),
-            {"name": "service audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
-             "config": {"included.client.audience": service_client_id, "id.token.claim": "false",
-                        "access.token.claim": "true", "introspection.token.claim": "true"}})
+            _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM), service_audience(service_client_id))
 
 
 def app_client(client: AppClient) -> dict:
@@ -60,6 +65,20 @@ def service_client(client: ServiceClient, realm: str) -> dict:
         "directAccessGrantsEnabled": False, "redirectUris": [f"{pages}/signed-in"] if pages else [],
         "webOrigins": [],
         "attributes": {MANAGED_ATTRIBUTE: "true", **sign_in},
+    }
+
+
+def machine_client(client: MachineClient) -> dict:
+    """Representation of another system's confidential client: client credentials and nothing else;
+    its tokens carry only the roles scope-mapped to it (resources/api_access.py) and the service as
+    audience."""
+    secret = {"secret": client.secret} if client.secret else {}
+    return secret | {
+        "clientId": client.client_id, "name": client.name or client.client_id, "enabled": True,
+        "protocol": "openid-connect", "publicClient": False, "clientAuthenticatorType": "client-secret",
+        "serviceAccountsEnabled": True, "standardFlowEnabled": False, "implicitFlowEnabled": False,
+        "directAccessGrantsEnabled": False, "fullScopeAllowed": False, "redirectUris": [], "webOrigins": [],
+        "attributes": {MANAGED_ATTRIBUTE: "true"},
     }
 
 
@@ -93,9 +112,8 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
             with keycloak_errors(f"creating client {want['clientId']} in {realm}"):
                 internal_id = admin.create_client(want)
                 _add_default_scopes(admin, internal_id, default_scopes, present=set())
-                if want["publicClient"]:
-                    for mapper in mappers:
-                        admin.add_mapper_to_client(internal_id, mapper)
+                for mapper in mappers:
+                    admin.add_mapper_to_client(internal_id, mapper)
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
     changes = []
@@ -110,8 +128,7 @@ def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | N
                 admin.update_client(have["id"], payload)
 
         changes.append(Change(realm, resource, "update", details, update))
-    if want["publicClient"]:
-        changes.extend(_mapper_changes(admin, realm, want["clientId"], have, mappers))
+    changes.extend(_mapper_changes(admin, realm, want["clientId"], have, mappers))
     with keycloak_errors(f"reading default scopes of {want['clientId']} in {realm}"):
         present = {s["name"] for s in admin.get_client_default_client_scopes(have["id"])}
     missing = [s for s in default_scopes if s not in present]
@@ -142,18 +159,19 @@ def _add_default_scopes(admin: KeycloakAdmin, client_id: str, names: list[str], 
 
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
     """Create or update each declared client; with prune, delete our clients no longer declared."""
-    wanted = [(app_client(c), list(c.default_scopes)) for c in tenant.clients]
-    wanted.append((service_client(tenant.service_client, tenant.realm), []))
+    service = tenant.service_client.client_id
+    wanted = [(app_client(c), list(c.default_scopes), claim_mappers(service)) for c in tenant.clients]
+    wanted.append((service_client(tenant.service_client, tenant.realm), [], ()))
+    wanted.extend((machine_client(c), [], (service_audience(service),)) for c in tenant.machine_clients)
     if not exists:
-        return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _ in wanted]
+        return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _, _ in wanted]
     admin.change_current_realm(tenant.realm)
     with keycloak_errors(f"listing clients of {tenant.realm}"):
         current = {c["clientId"]: c for c in admin.get_clients()}
     changes = []
-    for want, scopes in wanted:
-        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes,
-                                       claim_mappers(tenant.service_client.client_id)))
-    declared = {w["clientId"] for w, _ in wanted}
+    for want, scopes, mappers in wanted:
+        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes, mappers))
+    declared = {w["clientId"] for w, _, _ in wanted}
     for client_id, client in sorted(current.items()):
         ours = (client.get("attributes") or {}).get(MANAGED_ATTRIBUTE) == "true"
         if not ours or client_id in declared:

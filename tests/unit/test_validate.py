@@ -47,6 +47,10 @@ def test_shipped_config_is_valid(config):
      "realm: String should match pattern '^[a-z][a-z0-9-]{1,62}$'"),
     ("tenants/console.yaml", "    - kind: account_details", "    - kind: cheque",
      "onboarding.steps[1]: Input tag 'cheque' found using 'kind' does not match"),
+    ("tenants/cloud.yaml", "    roles: [idp-billing-reader]", "    roles: [admin]",
+     "machine_clients[0].roles[0]: Input should be 'idp-billing-reader'"),
+    ("tenants/cloud.yaml", "    secret: ${env:IDP_CLOUD_BILLING_SECRET:-}", "    secret: short",
+     "machine_clients[0].secret: String should have at least 32 characters"),
 ])
 def test_broken_yaml_names_file_line_key_and_reason(config, file, old, new, expected):
     path = config / file

@@ -27,11 +27,17 @@ class Unauthorized(DomainError):
     code = "invalid_token"
 
 
+class Forbidden(DomainError):
+    status = 403
+    code = "insufficient_scope"
+
+
 @dataclass(frozen=True)
 class Caller:
     realm: str
-    user_id: str
+    user_id: str  # for a machine client's token: its service account's user id
     client_id: str
+    roles: frozenset[str] = frozenset()  # the realm roles the token carries
 
 
 class BearerVerifier:
@@ -54,7 +60,10 @@ class BearerVerifier:
         except (JoseError, ValueError) as exc:
             raise Unauthorized("The access token is invalid, expired or not meant for this service.") from exc
         claims = decoded.claims
-        return Caller(realm, str(claims["sub"]), str(claims.get("azp", "")))
+        access = claims.get("realm_access")
+        roles = access.get("roles", []) if isinstance(access, dict) else []
+        return Caller(realm, str(claims["sub"]), str(claims.get("azp", "")),
+                      frozenset(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else frozenset())
 
     def _realm_of(self, token: str) -> str:
         """The realm the unverified token claims to come from; only this provider's realms are asked for keys."""

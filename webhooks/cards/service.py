@@ -65,6 +65,12 @@ class CardService:
         with self._sessions() as session:
             return session.get(BoundCard, (realm, user_id))
 
+    def bound_page(self, realm: str, after: str, limit: int) -> list[BoundCard]:
+        """The realm's bound cards in user id order, the first `limit` after `after` (a cursor)."""
+        with self._sessions() as session:
+            return list(session.scalars(select(BoundCard).where(BoundCard.realm == realm, BoundCard.user_id > after)
+                                        .order_by(BoundCard.user_id).limit(limit)))
+
     def bind(self, settings: CardStep, realm: str, user_id: str, attempt_id: str, card: CardInput,
              notify_to: str, return_url: str) -> bool:
         """Bind the card; True when bound, False when the bank asks for 3-D Secure (a code sent to

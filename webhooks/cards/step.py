@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 from babel.numbers import format_currency
 from sqlalchemy.orm import Session
 
-from contract.names import CARD_BOUND, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from webhooks.balance.auto_top_up import AutoTopUps, page_fields, read_choice
+from webhooks.cards.account_link import bank_code_address, mark_card_bound
 from webhooks.cards.card_input import read_card
 from webhooks.cards.service import CardService
 from webhooks.keycloak_gateway import KeycloakGateway
@@ -41,8 +41,9 @@ class CardStepPlugin(StepPlugin):
         flow, settings = ctx.flow, ctx.step
         if action == "bind":
             card = read_card(form, self._cards.now())
-            if self._cards.bind(settings, flow.realm, flow.user_id, form.get("attempt", ""), card,
-                                self._notify_to(flow.realm, flow.user_id), f"{self._public_url}/onboarding/{flow.id}"):
+            notify_to = bank_code_address(self._gateway, flow.realm, flow.user_id)
+            if self._cards.bind(settings, flow.realm, flow.user_id, form.get("attempt", ""), card, notify_to,
+                                f"{self._public_url}/onboarding/{flow.id}"):
                 self._bound(ctx)
         elif action == "confirm":
             self._cards.confirm(settings, flow.realm, flow.user_id, form.get("code", ""))
@@ -70,16 +71,8 @@ class CardStepPlugin(StepPlugin):
         self._top_ups.forget(session, realm, user_id)
 
     def _bound(self, ctx: StepContext) -> None:
-        """The card is bound: relying apps may know at once; the step ends here unless the auto top-up
-        is offered, whose page ends it with "Get started"."""
-        self._gateway.update_user(ctx.flow.realm, ctx.flow.user_id, {"attributes": {CARD_BOUND: ["true"]}})
+        """The card is bound; the step ends here unless the auto top-up is offered, whose page ends it
+        with "Get started"."""
+        mark_card_bound(self._gateway, ctx.flow.realm, ctx.flow.user_id)
         if not ctx.step.auto_top_up.offered:
             self._onboarding.complete_step(ctx.flow, self.kind)
-
-    def _notify_to(self, realm: str, user_id: str) -> str:
-        """Where "the bank" sends a 3-D Secure code: the verified phone, else the email address."""
-        user = self._gateway.get_user(realm, user_id)
-        attributes = user.get("attributes") or {}
-        if (attributes.get(PHONE_NUMBER_VERIFIED) or [""])[0] == "true" and attributes.get(PHONE_NUMBER):
-            return attributes[PHONE_NUMBER][0]
-        return user.get("email") or user_id
