@@ -138,6 +138,40 @@ def test_the_balance_page_signs_in_through_the_realm_and_changes_auto_top_up(mak
     assert other.status == 404
 
 
+def test_a_card_skipped_at_sign_up_is_linked_later_from_the_balance_page(make_tenant, stack, admin):
+    # Seed 004: an account the card step skipped links a card later, with the same checks and 3-D Secure.
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [
+        DETAILS, {"kind": "card", "account_types": ["personal"], "test_charge": 200}]})
+    browser, page, email = _wizard(tenant, admin)
+    assert isinstance(browser.submit(page, {"country": "DE", "account_type": "business", "company_name": "Beispiel "
+                                            "GmbH", "tax_id": "DE136695976"}, "account-form"), str)
+    balance_url = f"{stack.settings.service_url}/my/{tenant.realm}/balance"
+    balance = browser.open(balance_url)
+    assert "No card is linked" in balance.soup.find(id="card").text
+    form = browser.open(stack.settings.service_url + balance.soup.find(id="link-card")["href"])
+    assert form.status == 200 and "200" in form.soup.find(id="card-charge").text
+    expired = browser.submit(form, {"number": NUMBERS[1], "expiry": "01/20", "cvc": "123"}, "card-form")
+    assert expired.status == 422 and "Valid thru" in expired.soup.find(id="error").text
+    challenge = browser.submit(expired, {"number": NUMBERS[1], "expiry": "08/29", "cvc": "123"}, "card-form")
+    assert "ending in 3220" in challenge.soup.find(id="card-challenge").text
+    code = stack.inbox.wait_for(email)[0]["text"].rsplit(" ", 1)[1]
+    linked = browser.submit(challenge, {"code": code}, "card-challenge-form")
+    assert linked.url.startswith(balance_url) and linked.soup.find(id="linked") is not None
+    assert "ending in 3220" in linked.soup.find(id="card").text
+    assert "Card check, credited" in linked.soup.find(id="entries").text
+    admin.change_current_realm(tenant.realm)
+    [user] = admin.get_users({"email": email, "exact": True})
+    assert user["attributes"]["cardBound"] == ["true"], "the next token says card_bound: true"
+    again = browser.open(f"{stack.settings.service_url}/my/{tenant.realm}/card")
+    assert again.url.startswith(balance_url), "one card per account: the form is not offered again"
+    no_cards = make_tenant("paas")
+    _, other_email = create_user(admin, no_cards.realm)
+    other = no_cards.browser()
+    other.login(other_email, PASSWORD)
+    refused = other.open(f"{stack.settings.service_url}/my/{no_cards.realm}/card")
+    assert refused.status == 404 and "does not take payment cards" in refused.text
+
+
 def test_no_test_card_number_is_stored_or_logged(stack):
     """Runs after the card tests above (same module, pytest keeps file order)."""
     state = Path(stack.settings.state_dir)

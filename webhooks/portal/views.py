@@ -1,5 +1,6 @@
 """/my/<realm>/...: the signed-in user's balance page (balance, ledger entries, bound card, auto top-up
-they may change), and signing in and out of it through the realm."""
+they may change), linking a card later when sign-up did not ask for one (seed 004), and signing in
+and out of these pages through the realm."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from functools import partial, wraps
 from typing import Any
 
 from babel.dates import format_datetime
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from webhooks.api.bearer import REALM_NAME
 from webhooks.balance import ledger
 from webhooks.balance.auto_top_up import page_fields, read_choice
-from webhooks.balance.money import formatted
+from webhooks.balance.money import formatted, to_minor
+from webhooks.cards.account_link import bank_code_address, mark_card_bound
+from webhooks.cards.card_input import read_card
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import translate
 from webhooks.page_language import error_page, page_locale
@@ -21,6 +24,7 @@ from webhooks.portal.sign_in import PortalSignIn, SignedInUser
 from webhooks.step_errors import StepRefused
 
 bp = Blueprint("portal", __name__, url_prefix="/my/<realm>")
+RETURN_KEY = "portal_return_to"
 
 
 def _sign_in() -> PortalSignIn:
@@ -33,15 +37,17 @@ def _realm(realm: str) -> str:
     return realm
 
 
-def signed_in_page(view: Callable[[str, SignedInUser], Any]) -> Callable[[str], Any]:
+def signed_in_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """A page of a realm's signed-in user; anyone else is sent to sign in through the realm first."""
     @wraps(view)
-    def page(realm: str):
+    def page(realm: str, **path: str):
         realm = _realm(realm)
         user = _sign_in().current(realm)
         if user is None:
+            if request.method == "GET":  # back here after signing in
+                session[RETURN_KEY] = request.path
             return redirect(url_for(".sign_in", realm=realm))
-        return view(realm, user)
+        return view(realm, user, **path)
 
     return page
 
@@ -65,6 +71,10 @@ def signed_in(realm: str):
         raise DomainError("Signing in did not complete. Please try again.", code="sign_in_failed",
                           status=400) from None
     _sign_in().remember(realm, token["userinfo"])
+    back = session.pop(RETURN_KEY, None)
+    # Only a page of this realm's portal: never an open redirect.
+    if isinstance(back, str) and back.startswith(f"/my/{realm}/") and "//" not in back:
+        return redirect(back)
     return redirect(url_for(".balance", realm=realm))
 
 
@@ -77,6 +87,7 @@ def sign_out(realm: str):
 
 def _page(realm: str, user: SignedInUser, error: str | None = None, saved: bool = False, status: int = 200):
     locale = page_locale()
+    settings = current_app.extensions["onboarding"].step(realm, "card")
     with current_app.extensions["db_sessions"]() as session:
         totals = ledger.balance(session, realm, user.user_id)
         entries = ledger.entries(session, realm, user.user_id)
@@ -87,9 +98,9 @@ def _page(realm: str, user: SignedInUser, error: str | None = None, saved: bool 
         totals=[formatted(v, c, locale) for c, v in sorted(totals.items())],
         entries=[{"kind": e.kind, "amount": formatted(e.amount_minor, e.currency, locale),
                   "date": format_datetime(e.created_at, "medium", locale=locale)} for e in entries],
-        card=current_app.extensions["cards"].bound(realm, user.user_id),
+        card=current_app.extensions["cards"].bound(realm, user.user_id), linked=request.args.get("linked") == "1",
         choice=current_app.extensions["top_ups"].choice(realm, user.user_id),
-        **page_fields(current_app.extensions["onboarding"].step(realm, "card"))), status
+        takes_cards=settings is not None, **page_fields(settings)), status
 
 
 @bp.get("/balance")
@@ -107,3 +118,64 @@ def auto_top_up(realm: str, user: SignedInUser):
     except StepRefused as exc:
         return _page(realm, user, error=translate(page_locale(), exc.key, **exc.params), status=422)
     return redirect(url_for(".balance", realm=realm, saved=1))
+
+
+def _card_settings(realm: str):
+    settings = current_app.extensions["onboarding"].step(realm, "card")
+    if settings is None:
+        raise DomainError(translate(page_locale(), "card.not_taken"), code="no_card_step", status=404)
+    return settings
+
+
+def _card_page(realm: str, user: SignedInUser, error: str | None = None, status: int = 200):
+    locale = page_locale()
+    settings = _card_settings(realm)
+    cards = current_app.extensions["cards"]
+    return render_template(
+        "portal/card.html", t=partial(translate, locale), locale=locale, realm=realm, user=user, error=error,
+        tenant_name=current_app.extensions["keycloak"].display_name(realm),
+        page_title=translate(locale, "balance.link_card"),
+        state=cards.state(realm, user.user_id), attempt=cards.new_attempt(),
+        charge=formatted(to_minor(settings.test_charge, settings.currency), settings.currency, locale)
+        if settings.test_charge else None, refunded=settings.refund_test_charge,
+        card_urls={action: url_for(".card_action", realm=realm, action=action)
+                   for action in ("bind", "confirm", "other_card")}), status
+
+
+@bp.get("/card")
+@signed_in_page
+def card(realm: str, user: SignedInUser):
+    """Link a card after sign-up; the same form, checks and 3-D Secure as the wizard's card step."""
+    state = current_app.extensions["cards"].state(realm, user.user_id)
+    if state.bound is not None and not state.challenge_last4:
+        return redirect(url_for(".balance", realm=realm))
+    return _card_page(realm, user)
+
+
+@bp.post("/card/<action>")
+@signed_in_page
+def card_action(realm: str, user: SignedInUser, action: str):
+    settings, cards = _card_settings(realm), current_app.extensions["cards"]
+    gateway = current_app.extensions["keycloak"]
+    try:
+        if action == "bind":
+            if cards.bound(realm, user.user_id) is not None:
+                raise StepRefused("card.already_linked")
+            back = f"{current_app.config['SERVICE'].public_url}/my/{realm}/card"
+            bound = cards.bind(settings, realm, user.user_id, request.form.get("attempt", ""),
+                               read_card(request.form, cards.now()), bank_code_address(gateway, realm, user.user_id),
+                               back)
+        elif action == "confirm":
+            cards.confirm(settings, realm, user.user_id, request.form.get("code", ""))
+            bound = True
+        elif action == "other_card":
+            cards.abandon_challenge(realm, user.user_id)
+            return redirect(url_for(".card", realm=realm))
+        else:
+            abort(404)
+    except StepRefused as exc:
+        return _card_page(realm, user, error=translate(page_locale(), exc.key, **exc.params), status=exc.status)
+    if not bound:
+        return redirect(url_for(".card", realm=realm))  # the bank asks for 3-D Secure first
+    mark_card_bound(gateway, realm, user.user_id)
+    return redirect(url_for(".balance", realm=realm, linked=1))
