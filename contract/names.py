@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+# Accounts in Keycloak (organizations): the org groups that hold account roles and projects, and
+# the organization attribute with the account's name (its alias is the account number).
+ACCOUNT_ROLES_GROUP = "roles"
+PROJECTS_GROUP = "projects"
+ACCOUNT_NAME_ATTRIBUTE = "accountName"
+ACCOUNTS_MAPPER = "idp-accounts-mapper"
+
 # Realm attributes written by `idp apply`.
 MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (and may delete with --prune)
 ONBOARDING_ATTRIBUTE = "idp.onboarding"  # the tenant's onboarding section as JSON
+ACCOUNTS_ATTRIBUTE = "idp.accounts"  # the tenant's accounts section (roles, grants) as JSON, or null
 
 # User attributes the service writes and Keycloak maps into tokens.
 ONBOARDING_COMPLETED = "onboardingCompleted"
@@ -17,6 +25,7 @@ TAX_ID = "taxId"
 CARD_BOUND = "cardBound"
 
 # Token claims relying apps read.
+ACCOUNTS_CLAIM = "accounts"  # [{id, number, name, roles, projects: [{id, name, roles}]}]
 ONBOARDING_COMPLETE_CLAIM = "onboarding_complete"
 PHONE_NUMBER_CLAIM = "phone_number"
 PHONE_NUMBER_VERIFIED_CLAIM = "phone_number_verified"

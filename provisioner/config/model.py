@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from contract.accounts import Accounts
 from contract.durations import Duration
 from contract.names import SERVICE_API_ROLES
 from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema in one place)
@@ -22,10 +23,12 @@ from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema
 )
 
 # realm-management roles the service's confidential client may be granted; nothing broader.
-SERVICE_ROLES = ("view-users", "query-users", "manage-users", "view-events", "view-realm", "query-groups")
+SERVICE_ROLES = ("view-users", "query-users", "manage-users", "view-events", "view-realm", "query-groups",
+                 "manage-organizations")
 # What the service uses: view-realm (the tenant's onboarding settings and name), view-users and
-# manage-users (read a user, write the attributes a step sets), view-events (the reconciler).
-SERVICE_ROLES_USED = ("view-realm", "view-users", "manage-users", "view-events")
+# manage-users (read a user, write the attributes a step sets), view-events (the reconciler),
+# manage-organizations (accounts, their projects and who holds which role).
+SERVICE_ROLES_USED = ("view-realm", "view-users", "manage-users", "view-events", "manage-organizations")
 SUPPORTED_LOCALES = ("en", "ru")
 
 
@@ -221,6 +224,8 @@ class Tenant(Strict):
     clients: list[AppClient] = Field(default_factory=list)
     service_client: ServiceClient = Field(default_factory=ServiceClient)
     machine_clients: list[MachineClient] = Field(default_factory=list)
+    # null: no accounts (users sign up alone); see contract/accounts.py.
+    accounts: Accounts | None = None
     onboarding: Onboarding = Field(default_factory=Onboarding)
 
     @model_validator(mode="after")

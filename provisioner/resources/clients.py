@@ -6,6 +6,7 @@ from __future__ import annotations
 from keycloak import KeycloakAdmin
 
 from contract.names import (
+    ACCOUNTS_MAPPER,
     CARD_BOUND,
     CARD_BOUND_CLAIM,
     MANAGED_ATTRIBUTE,
@@ -33,11 +34,17 @@ def service_audience(service_client_id: str) -> dict:
                        "access.token.claim": "true", "introspection.token.claim": "true"}}
 
 
+ACCOUNTS_MAPPER_CONFIG = {"id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true",
+                          "introspection.token.claim": "true"}
+
+
 def claim_mappers(service_client_id: str) -> tuple[dict, ...]:
-    """What relying apps read from tokens about a user's sign-up (onboarding done, a card bound), and
-    the service's audience."""
+    """What relying apps read from tokens about a user's sign-up (onboarding done, a card bound), their
+    accounts and roles (our extension's mapper, from Keycloak's own store), and the service's audience."""
     return (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
-            _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM), service_audience(service_client_id))
+            _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM), service_audience(service_client_id),
+            {"name": "accounts", "protocol": "openid-connect", "protocolMapper": ACCOUNTS_MAPPER,
+             "config": dict(ACCOUNTS_MAPPER_CONFIG)})
 
 
 def app_client(client: AppClient) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from contract.names import MANAGED_ATTRIBUTE, ONBOARDING_ATTRIBUTE, WEBHOOK_LISTENER
+from contract.names import ACCOUNTS_ATTRIBUTE, MANAGED_ATTRIBUTE, ONBOARDING_ATTRIBUTE, WEBHOOK_LISTENER
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import PasswordPolicy, Tenant
@@ -84,9 +84,12 @@ def desired(tenant: Tenant) -> dict:
         "adminEventsEnabled": tenant.events.admin_events,
         "adminEventsDetailsEnabled": tenant.events.admin_event_details,
         "eventsListeners": ["jboss-logging", WEBHOOK_LISTENER],
+        # Accounts are Keycloak organizations (membership, and org groups for who holds which role).
+        "organizationsEnabled": tenant.accounts is not None,
         "attributes": {
             MANAGED_ATTRIBUTE: "true",
             ONBOARDING_ATTRIBUTE: tenant.onboarding.model_dump_json(),
+            ACCOUNTS_ATTRIBUTE: tenant.accounts.model_dump_json() if tenant.accounts else "null",
             # Keycloak's per-action override; the realm-wide default (5 minutes) stays for others.
             "actionTokenGeneratedByUserLifespan.verify-email": str(tenant.email.verification_link_lifetime),
         },

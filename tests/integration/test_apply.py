@@ -60,7 +60,7 @@ def test_service_account_holds_only_the_roles_it_needs(shipped, admin):
     user = admin.get_client_service_account_user(client)
     management = admin.get_client_id("realm-management")
     roles = {r["name"] for r in admin.get_client_roles_of_user(user["id"], management)}
-    assert roles == {"view-realm", "view-users", "manage-users", "view-events"}
+    assert roles == {"view-realm", "view-users", "manage-users", "view-events", "manage-organizations"}
 
 
 def test_second_apply_sends_no_write_request(shipped, stack, admin):

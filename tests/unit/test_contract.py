@@ -31,6 +31,11 @@ def java_constant(source: str, name: str) -> str:
     ("onboarding/OnboardingKeys.java", "HANDOVER", keys.HANDOVER),
     ("onboarding/OnboardingKeys.java", "RESULT", keys.RESULT),
     ("events/WebhookEventListenerProviderFactory.java", "ID", names.WEBHOOK_LISTENER),
+    ("accounts/AccountsClaimMapper.java", "ID", names.ACCOUNTS_MAPPER),
+    ("accounts/AccountsClaimMapper.java", "CLAIM", names.ACCOUNTS_CLAIM),
+    ("accounts/AccountsClaimMapper.java", "ROLES_GROUP", names.ACCOUNT_ROLES_GROUP),
+    ("accounts/AccountsClaimMapper.java", "PROJECTS_GROUP", names.PROJECTS_GROUP),
+    ("accounts/AccountsClaimMapper.java", "NAME_ATTRIBUTE", names.ACCOUNT_NAME_ATTRIBUTE),
 ])
 def test_java_constants_match_the_contract(source, constant, python):
     assert java_constant(source, constant) == python
