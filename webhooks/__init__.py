@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.accounts.keycloak_store import KeycloakAccounts
+from webhooks.accounts.service import AccountService
 from webhooks.api.bearer import BearerVerifier
 from webhooks.balance.auto_top_up import AutoTopUps
 from webhooks.captcha.service import CaptchaService, Reveal
@@ -121,7 +123,9 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
         app.logger.error("IDP_ONBOARDING_SECRET is missing or shorter than 32 bytes (base64): onboarding "
                          "hand-overs are refused until it is set")
     registry: StepRegistry = app.extensions["onboarding_steps"]
-    onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry)
+    accounts = AccountService(sessions, gateway, KeycloakAccounts(gateway))
+    onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
+                                   on_complete=accounts.open_signup_account)
     sms = _sms_provider(app, config)
     phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
@@ -131,7 +135,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
-    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups)
+    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=accounts)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):

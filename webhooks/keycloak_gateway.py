@@ -11,7 +11,7 @@ import requests
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
-from contract.names import ONBOARDING_ATTRIBUTE
+from contract.names import ACCOUNTS_ATTRIBUTE, ONBOARDING_ATTRIBUTE
 from contract.secrets import realm_client_secret
 from webhooks.domain_errors import DomainError
 
@@ -79,6 +79,16 @@ class KeycloakGateway:
         """The tenant's onboarding section, as `idp apply` published it on the realm."""
         raw = (self._realm(realm).get("attributes") or {}).get(ONBOARDING_ATTRIBUTE)
         return json.loads(raw) if raw else {"enforce": "login", "steps": []}
+
+    def accounts_config(self, realm: str) -> dict | None:
+        """The tenant's accounts section as `idp apply` published it, or None: no accounts."""
+        raw = (self._realm(realm).get("attributes") or {}).get(ACCOUNTS_ATTRIBUTE)
+        return json.loads(raw) if raw else None
+
+    def call(self, realm: str, doing: str, fn):
+        """Run fn(admin) as the realm's service account; a refusal becomes KeycloakUnavailable. For the
+        adapters of other areas (accounts) that need admin calls this class does not wrap."""
+        return self._call(realm, doing, fn)
 
     def realm_exists(self, realm: str) -> bool:
         """Whether Keycloak serves this realm (its public realm endpoint; no admin call for a guess)."""

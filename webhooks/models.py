@@ -1,5 +1,6 @@
 """Tables of the service (imported by migrations/env.py so Alembic sees them)."""
 
+from webhooks.accounts.models import AccountRow
 from webhooks.balance.auto_top_up import AutoTopUpRow
 from webhooks.balance.ledger import LedgerEntry
 from webhooks.cards.models import BoundCard, CardBinding
@@ -12,6 +13,7 @@ from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.phone.models import BlockedNumber
 
 __all__ = [
+           "AccountRow",
            "AutoTopUpRow",
            "BlockedNumber",
            "BoundCard",

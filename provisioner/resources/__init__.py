@@ -5,6 +5,7 @@ Each module offers plan(admin, tenant, exists) -> list[Change]; a Change's run()
 
 from provisioner.resources import (
     api_access,
+    browser_flow,
     builtin_clients,
     client_scopes,
     clients,
@@ -17,5 +18,5 @@ from provisioner.resources import (
 
 # Dependency order: the realm first, scopes before the clients that use them, the service
 # client before its service account's roles and the API roles it grants to machine clients.
-RESOURCES = (realm, user_profile, registration_flow, required_actions, client_scopes, clients, builtin_clients,
-             service_account, api_access)
+RESOURCES = (realm, user_profile, registration_flow, browser_flow, required_actions, client_scopes, clients,
+             builtin_clients, service_account, api_access)

@@ -35,7 +35,7 @@ def _wizard(tenant, admin, **user) -> tuple:
     _, email = create_user(admin, tenant.realm, onboarded=False, **user)
     browser = tenant.browser()
     page = browser.login(email, PASSWORD)
-    assert isinstance(page, Page) and "/onboarding/" in page.url, page if isinstance(page, str) else page.text[:300]
+    assert isinstance(page, Page) and "/onboarding/" in page.url, page if isinstance(page, str) else page.alert()
     return browser, page, email
 
 

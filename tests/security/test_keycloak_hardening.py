@@ -49,7 +49,7 @@ def test_the_service_account_holds_only_what_the_service_uses(make_tenant, admin
     account = admin.get_client_service_account_user(admin.get_client_id("idp-service"))
     management = admin.get_client_id("realm-management")
     assert {r["name"] for r in admin.get_client_roles_of_user(account["id"], management)} == {
-        "view-realm", "view-users", "manage-users", "view-events"}
+        "view-realm", "view-users", "manage-users", "view-events", "manage-organizations"}
     assert [r["name"] for r in admin.get_realm_roles_of_user(account["id"])
             if not r["name"].startswith("default-roles-")] == []
 

@@ -31,16 +31,18 @@ def refresh(browser: Browser, refresh_token: str) -> requests.Response:
                                                        "client_id": browser.client_id}, timeout=10)
 
 
-def verify_id_token(browser: Browser, id_token: str) -> dict:
-    """Verify signature against the realm's JWKS and the standard claims; return the claims."""
+def verify_id_token(browser: Browser, id_token: str, *, refreshed: bool = False) -> dict:
+    """Verify signature against the realm's JWKS and the standard claims; return the claims. An ID
+    token from a refresh carries no nonce (OIDC Core 12.2)."""
     meta = discovery(browser.realm_url)
     keys = KeySet.import_key_set(requests.get(meta["jwks_uri"], timeout=10).json())
     token = jwt.decode(id_token, keys, algorithms=["RS256"])
+    nonce = {} if refreshed else {"nonce": {"essential": True, "value": browser.nonce}}
     jwt.JWTClaimsRegistry(
         leeway=5,
         iss={"essential": True, "value": meta["issuer"]},
         aud={"essential": True, "value": browser.client_id},
-        nonce={"essential": True, "value": browser.nonce},
         exp={"essential": True},
+        **nonce,
     ).validate(token.claims)
     return dict(token.claims)

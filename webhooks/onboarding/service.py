@@ -52,9 +52,13 @@ class StepNotRunnable(DomainError):
 
 class OnboardingService:
     def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, keys: OnboardingKeys | None,
-                 keycloak_url: str, registry: StepRegistry, clock: Callable[[], datetime] | None = None) -> None:
+                 keycloak_url: str, registry: StepRegistry, clock: Callable[[], datetime] | None = None,
+                 on_complete: Callable[[str, str], object] | None = None) -> None:
         self._sessions, self._gateway, self._keys, self._keycloak_url = sessions, gateway, keys, keycloak_url
         self._registry = registry
+        # Runs (realm, user_id) before the user is marked onboarded (opening their account); if it
+        # fails, onboarding is not complete and the user's next try runs it again.
+        self._on_complete = on_complete
         self._now = clock or (lambda: datetime.now(UTC))
 
     def start(self, token: str, browser_secret: str) -> OnboardingFlow:
@@ -156,6 +160,8 @@ class OnboardingService:
         settings = self.settings(flow.realm)
         if self._done(settings.steps, flow.realm, flow.user_id) != {step.kind for step in settings.steps}:
             raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
+        if self._on_complete is not None:
+            self._on_complete(flow.realm, flow.user_id)
         self._gateway.update_user(flow.realm, flow.user_id, {"attributes": {ONBOARDING_COMPLETED: ["true"]}})
         # The bonus is credited with the flow's end: if this fails, the flow stays open and the user's
         # next try credits it (once: one bonus per user, by its reference).

@@ -82,6 +82,15 @@ public class AccountsClaimMapper extends AbstractOIDCProtocolMapper
         token.getOtherClaims().put(CLAIM, accounts);
     }
 
+    /**
+     * A group at the top of an organization's own tree: Keycloak keeps those under one hidden group
+     * per organization, so their parent is that root (or, should that change, nothing).
+     */
+    static boolean isTopOfOrganization(GroupModel group) {
+        GroupModel parent = group.getParent();
+        return parent == null || parent.getParent() == null;
+    }
+
     static Map<String, Object> account(OrganizationProvider organizations, OrganizationModel org, UserModel user) {
         List<String> roles = new ArrayList<>();
         Map<String, Map<String, Object>> projects = new LinkedHashMap<>();
@@ -91,9 +100,9 @@ public class AccountsClaimMapper extends AbstractOIDCProtocolMapper
                 return;
             }
             GroupModel grandparent = parent.getParent();
-            if (grandparent == null && ROLES_GROUP.equals(parent.getName())) {
+            if (isTopOfOrganization(parent) && ROLES_GROUP.equals(parent.getName())) {
                 roles.add(group.getName());
-            } else if (grandparent != null && grandparent.getParent() == null
+            } else if (grandparent != null && isTopOfOrganization(grandparent)
                     && PROJECTS_GROUP.equals(grandparent.getName())) {
                 Map<String, Object> project = projects.computeIfAbsent(parent.getId(), id -> {
                     Map<String, Object> entry = new LinkedHashMap<>();

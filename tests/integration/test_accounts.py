@@ -1,0 +1,73 @@
+"""A user who finishes sign-up on their own gets a numbered account with the owner role and the
+default project; the ID token says so, and token refresh keeps saying so with the service stopped
+(the claim comes from Keycloak's organizations, never from the service). Opening is idempotent."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+
+from provisioner.runtime import stack as runtime
+from tests.support.oidc import exchange_code, refresh, verify_id_token
+from tests.support.pages import Page
+from tests.support.stack import create_user
+from webhooks.accounts.keycloak_store import KeycloakAccounts
+from webhooks.accounts.service import AccountService
+from webhooks.db import make_engine, make_sessions, upgrade
+from webhooks.keycloak_gateway import KeycloakGateway
+
+PASSWORD = "Sunny-Harbor7"
+DETAILS = {"kind": "account_details", "business_accounts": True}
+
+
+def _claims(browser, tokens: dict, refreshed: bool = False) -> dict:
+    return verify_id_token(browser, tokens["id_token"], refreshed=refreshed)
+
+
+def test_sign_up_opens_an_account_and_tokens_carry_it_without_the_service(make_tenant, stack, admin):
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]})
+    _, email = create_user(admin, tenant.realm, onboarded=False)
+    browser = tenant.browser()
+    page = browser.login(email, PASSWORD)
+    assert isinstance(page, Page) and "/onboarding/" in page.url
+    code = browser.submit(page, {"country": "DE", "account_type": "business", "company_name": "Beispiel GmbH",
+                                 "tax_id": "DE136695976"}, "account-form")
+    assert isinstance(code, str), "back in the app"
+    tokens = exchange_code(browser, code)
+    [account] = _claims(browser, tokens)["accounts"]
+    assert re.fullmatch(r"[1-9]\d{3}-\d{4}", account["number"]) and account["name"] == "Beispiel GmbH"
+    assert account["roles"] == ["owner"]
+    [project] = account["projects"]
+    assert project["name"] == "Default project" and project["roles"] == ["project-admin"] and project["id"]
+
+    admin.change_current_realm(tenant.realm)
+    [org] = admin.get_user_organizations(admin.get_user_id(email))
+    assert org["alias"] == account["number"] and org["id"] == account["id"]
+    _, other = create_user(admin, tenant.realm)
+    assert isinstance(tenant.browser().login(other, PASSWORD), str), \
+        "with organizations in the realm the login page still takes email and password at once"
+
+    assert runtime.stop_service(stack.settings)
+    try:
+        refreshed = refresh(browser, tokens["refresh_token"])
+        assert refreshed.status_code == 200, refreshed.text
+        claims = _claims(browser, refreshed.json(), refreshed=True)
+        assert claims["accounts"] == [account], "minted with the service down"
+    finally:
+        runtime.restart_service(stack.settings, Console(quiet=True))
+
+
+def test_opening_twice_is_the_same_account(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    user_id, _ = create_user(admin, tenant.realm)
+    engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
+    upgrade(engine)
+    gateway = KeycloakGateway(stack.keycloak_url, "idp-service", stack.secrets.service_client_secret)
+    accounts = AccountService(make_sessions(engine), gateway, KeycloakAccounts(gateway))
+    first = accounts.open_signup_account(tenant.realm, user_id)
+    second = accounts.open_signup_account(tenant.realm, user_id)
+    assert first.account_number == second.account_number and first.org_id == second.org_id
+    admin.change_current_realm(tenant.realm)
+    assert [o["alias"] for o in admin.get_user_organizations(user_id)] == [first.account_number]
+    assert first.name == "Test User", "a personal account is named after its owner"

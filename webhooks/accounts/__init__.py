@@ -1,0 +1,1 @@
+"""Accounts (Keycloak organizations), their projects and who holds which role."""

@@ -1,0 +1,93 @@
+"""The Keycloak side of accounts: an account is an organization (alias: its number; attribute
+accountName: its name); inside it, organization groups hold roles: `roles/<role>` for account roles
+and `projects/<project>/<role>` for projects (a project's id is its group's id). Keycloak's token
+mapper in extensions/ reads exactly this, so tokens never need the service."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from keycloak import KeycloakAdmin
+
+from contract.names import ACCOUNT_NAME_ATTRIBUTE
+from webhooks.domain_errors import DomainError
+from webhooks.keycloak_gateway import KeycloakGateway
+
+
+class NumberTaken(DomainError):
+    status = 409
+    code = "account_number_taken"
+
+
+def _ok(response, doing: str, allowed: tuple[int, ...] = ()) -> None:
+    if response.status_code >= 300 and response.status_code not in allowed:
+        raise DomainError(f"Keycloak refused {doing}: HTTP {response.status_code}", code="keycloak_refused",
+                          status=502)
+
+
+class KeycloakAccounts:
+    def __init__(self, gateway: KeycloakGateway) -> None:
+        self._gateway = gateway
+
+    @staticmethod
+    def _base(admin: KeycloakAdmin, realm: str) -> str:
+        return f"admin/realms/{realm}/organizations"
+
+    def create(self, realm: str, number: str, name: str) -> str:
+        """A new organization for the account; NumberTaken if the number is in use."""
+        def create(admin: KeycloakAdmin) -> str:
+            body = {"name": number, "alias": number, "enabled": True, "attributes": {ACCOUNT_NAME_ATTRIBUTE: [name]}}
+            response = admin.connection.raw_post(self._base(admin, realm), data=json.dumps(body))
+            if response.status_code == 409:
+                raise NumberTaken(f"account number {number} is taken")
+            _ok(response, "creating an account")
+            return response.headers["Location"].rsplit("/", 1)[1]
+
+        return self._gateway.call(realm, "creating an account", create)
+
+    def find(self, realm: str, number: str) -> str | None:
+        """The organization id of the account with this number, if any."""
+        def find(admin: KeycloakAdmin) -> str | None:
+            response = admin.connection.raw_get(self._base(admin, realm), search=number, exact="true")
+            _ok(response, "finding an account")
+            return next((o["id"] for o in response.json() if o.get("alias") == number), None)
+
+        return self._gateway.call(realm, "finding an account", find)
+
+    def add_member(self, realm: str, org_id: str, user_id: str) -> None:
+        def add(admin: KeycloakAdmin) -> None:
+            response = admin.connection.raw_post(f"{self._base(admin, realm)}/{org_id}/members",
+                                                 data=json.dumps(user_id))
+            _ok(response, "adding an account member", allowed=(409,))  # already a member
+
+        self._gateway.call(realm, "adding an account member", add)
+
+    def group(self, realm: str, org_id: str, path: list[str]) -> str:
+        """The id of the organization group at path (e.g. ["roles", "owner"]), created if missing."""
+        def ensure(admin: KeycloakAdmin) -> str:
+            base = f"{self._base(admin, realm)}/{org_id}/groups"
+            parent: str | None = None
+            for depth in range(len(path)):
+                found = admin.connection.raw_get(f"{base}/group-by-path/{quote('/'.join(path[:depth + 1]))}")
+                if found.status_code == 200:
+                    parent = found.json()["id"]
+                    continue
+                _ok(found, "reading an account group", allowed=(404,))
+                url = f"{base}/{parent}/children" if parent else base
+                created = admin.connection.raw_post(url, data=json.dumps({"name": path[depth]}))
+                _ok(created, "creating an account group")
+                parent = created.headers["Location"].rsplit("/", 1)[1] if created.headers.get("Location") \
+                    else created.json()["id"]
+            assert parent is not None
+            return parent
+
+        return self._gateway.call(realm, "preparing an account group", ensure)
+
+    def join(self, realm: str, org_id: str, group_id: str, user_id: str) -> None:
+        def join(admin: KeycloakAdmin) -> None:
+            response = admin.connection.raw_put(f"{self._base(admin, realm)}/{org_id}/groups/{group_id}/members/"
+                                                f"{user_id}", data="")
+            _ok(response, "giving a role")
+
+        self._gateway.call(realm, "giving a role", join)
