@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
 from webhooks.accounts.keycloak_store import KeycloakAccounts
+from webhooks.accounts.memberships import Memberships
 from webhooks.accounts.service import AccountService
 from webhooks.api.bearer import BearerVerifier
 from webhooks.balance.auto_top_up import AutoTopUps
@@ -123,7 +124,8 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
         app.logger.error("IDP_ONBOARDING_SECRET is missing or shorter than 32 bytes (base64): onboarding "
                          "hand-overs are refused until it is set")
     registry: StepRegistry = app.extensions["onboarding_steps"]
-    accounts = AccountService(sessions, gateway, KeycloakAccounts(gateway))
+    store = KeycloakAccounts(gateway)
+    accounts = AccountService(sessions, gateway, store)
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
                                    on_complete=accounts.open_signup_account)
     sms = _sms_provider(app, config)
@@ -135,7 +137,8 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
-    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=accounts)
+    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=accounts,
+                          memberships=Memberships(accounts, store))
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):
@@ -147,6 +150,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
+    from webhooks.api.accounts import bp as accounts_bp
     from webhooks.api.billing import bp as billing_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
@@ -167,7 +171,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     # Called by relying apps with the user's access token, never with a browser cookie.
     app.extensions["bearer"] = BearerVerifier(config.keycloak_url, config.issuer_base, config.service_client_id)
     csrf.exempt(api_bp)
-    csrf.exempt(billing_bp)  # nested under the API blueprint, exempted by its own name
+    csrf.exempt(billing_bp)  # nested under the API blueprint, exempted by their own names
+    csrf.exempt(accounts_bp)
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

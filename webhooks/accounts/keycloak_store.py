@@ -91,3 +91,62 @@ class KeycloakAccounts:
             _ok(response, "giving a role")
 
         self._gateway.call(realm, "giving a role", join)
+
+    def _get(self, realm: str, path: str, doing: str, **params: str) -> object | None:
+        """GET a path under the realm's organizations; None on 404."""
+        def get(admin: KeycloakAdmin) -> object | None:
+            response = admin.connection.raw_get(f"{self._base(admin, realm)}{path}", **params)
+            if response.status_code == 404:
+                return None
+            _ok(response, doing)
+            return response.json()
+
+        return self._gateway.call(realm, doing, get)
+
+    def _send(self, realm: str, method: str, path: str, doing: str, allowed: tuple[int, ...] = ()) -> None:
+        def send(admin: KeycloakAdmin) -> None:
+            url = f"{self._base(admin, realm)}{path}"
+            response = admin.connection.raw_delete(url) if method == "DELETE" else admin.connection.raw_put(url, "")
+            _ok(response, doing, allowed)
+
+        self._gateway.call(realm, doing, send)
+
+    def account(self, realm: str, org_id: str) -> dict | None:
+        return self._get(realm, f"/{quote(org_id)}", "reading an account")  # type: ignore[return-value]
+
+    def accounts_of(self, realm: str, user_id: str) -> list[dict]:
+        found = self._get(realm, f"/members/{quote(user_id)}/organizations", "reading a user's accounts",
+                          briefRepresentation="false")
+        return list(found or [])  # type: ignore[arg-type]
+
+    def members(self, realm: str, org_id: str) -> list[dict]:
+        found = self._get(realm, f"/{quote(org_id)}/members", "listing account members", max="500")
+        return list(found or [])  # type: ignore[arg-type]
+
+    def member_groups(self, realm: str, org_id: str, user_id: str) -> list[dict] | None:
+        """The organization groups the member is in (with path and parentId); None: not a member."""
+        found = self._get(realm, f"/{quote(org_id)}/members/{quote(user_id)}/groups", "reading a member's roles",
+                          briefRepresentation="false", max="1000")
+        return None if found is None else list(found)  # type: ignore[arg-type]
+
+    def group_members(self, realm: str, org_id: str, group_id: str) -> list[dict]:
+        found = self._get(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/members", "listing a role's holders",
+                          max="1000")
+        return list(found or [])  # type: ignore[arg-type]
+
+    def top_groups(self, realm: str, org_id: str) -> list[dict]:
+        found = self._get(realm, f"/{quote(org_id)}/groups", "listing account groups", max="100")
+        return list(found or [])  # type: ignore[arg-type]
+
+    def children(self, realm: str, org_id: str, group_id: str) -> list[dict]:
+        found = self._get(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/children", "listing projects",
+                          max="1000")
+        return list(found or [])  # type: ignore[arg-type]
+
+    def leave(self, realm: str, org_id: str, group_id: str, user_id: str) -> None:
+        self._send(realm, "DELETE", f"/{quote(org_id)}/groups/{quote(group_id)}/members/{quote(user_id)}",
+                   "taking a role away", allowed=(404,))
+
+    def remove_member(self, realm: str, org_id: str, user_id: str) -> None:
+        self._send(realm, "DELETE", f"/{quote(org_id)}/members/{quote(user_id)}", "removing an account member",
+                   allowed=(404,))

@@ -1,0 +1,157 @@
+"""Members of an account and their roles, read live from Keycloak and changed within the tenant's
+grant table (rules.py): list members, change a member's account role or project role, remove a
+member. Every decision reads the actor's current assignment from Keycloak, never a token."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from contract.accounts import Accounts
+from contract.names import ACCOUNT_NAME_ATTRIBUTE, ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
+from webhooks.accounts.keycloak_store import KeycloakAccounts
+from webhooks.accounts.rules import Holder, RoleRefused, check_account_change, check_project_change
+from webhooks.accounts.service import AccountService, AccountsNotRunnable
+from webhooks.domain_errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+@dataclass
+class Member:
+    user_id: str
+    email: str
+    name: str
+    account_role: str | None
+    project_roles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+
+
+def holder_of(groups: list[dict]) -> Holder:
+    """The roles an organization-group list stands for: `/roles/<r>`, `/projects/<name>/<r>`."""
+    account_role, projects = None, {}
+    for group in groups:
+        parts = (group.get("path") or "").strip("/").split("/")
+        if len(parts) == 2 and parts[0] == ACCOUNT_ROLES_GROUP:
+            account_role = parts[1]
+        elif len(parts) == 3 and parts[0] == PROJECTS_GROUP and group.get("parentId"):
+            projects[group["parentId"]] = parts[2]
+    return Holder(account_role, projects)
+
+
+class Memberships:
+    def __init__(self, accounts: AccountService, store: KeycloakAccounts) -> None:
+        self._accounts, self._store = accounts, store
+
+    def settings(self, realm: str) -> Accounts:
+        settings = self._accounts.settings(realm)
+        if settings is None:
+            raise AccountsNotRunnable("This provider has no accounts.", status=404, code="no_accounts")
+        return settings
+
+    def accounts_of(self, realm: str, user_id: str) -> list[dict]:
+        """The user's accounts with their account role, live."""
+        out = []
+        for org in self._store.accounts_of(realm, user_id):
+            holder = self.holder(realm, org["id"], user_id)
+            out.append({"id": org["id"], "number": org.get("alias"), "name": _name(org),
+                        "role": holder.account_role if holder else None})
+        return out
+
+    def holder(self, realm: str, org_id: str, user_id: str) -> Holder | None:
+        groups = self._store.member_groups(realm, org_id, user_id)
+        return None if groups is None else holder_of(groups)
+
+    def _actor(self, realm: str, org_id: str, user_id: str) -> Holder:
+        """The acting user's live roles; a non-member is told the account does not exist for them."""
+        holder = self.holder(realm, org_id, user_id) if self._store.account(realm, org_id) else None
+        if holder is None:
+            raise NotFound("No such account, or you are not a member of it.")
+        return holder
+
+    def projects(self, realm: str, org_id: str) -> list[Project]:
+        top = next((g for g in self._store.top_groups(realm, org_id) if g["name"] == PROJECTS_GROUP), None)
+        return [Project(g["id"], g["name"]) for g in self._store.children(realm, org_id, top["id"])] if top else []
+
+    def members(self, realm: str, org_id: str, actor_id: str) -> list[Member]:
+        """Every member and their roles; any member may see them."""
+        self._actor(realm, org_id, actor_id)
+        out = []
+        for user in self._store.members(realm, org_id):
+            holder = self.holder(realm, org_id, user["id"]) or Holder(None, {})
+            person = " ".join(p for p in (user.get("firstName"), user.get("lastName")) if p)
+            out.append(Member(user["id"], user.get("email") or "", person, holder.account_role,
+                              dict(holder.project_roles)))
+        return sorted(out, key=lambda m: m.email)
+
+    def _owners(self, realm: str, org_id: str, settings: Accounts) -> int:
+        group = self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, settings.owner_role])
+        return len(self._store.group_members(realm, org_id, group))
+
+    def _target(self, realm: str, org_id: str, user_id: str) -> Holder:
+        holder = self.holder(realm, org_id, user_id)
+        if holder is None:
+            raise NotFound("That user is not a member of this account; invite them instead.")
+        return holder
+
+    def change_account_role(self, realm: str, org_id: str, actor_id: str, user_id: str, role: str) -> None:
+        settings = self.settings(realm)
+        actor = self._actor(realm, org_id, actor_id)
+        target = self._target(realm, org_id, user_id)
+        if target.account_role == role:
+            return
+        check_account_change(settings, actor, target.account_role, role, self._owners(realm, org_id, settings))
+        # Give the new role before taking the old: the member is never left with none.
+        self._store.join(realm, org_id, self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, role]), user_id)
+        if target.account_role:
+            old = self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, target.account_role])
+            self._store.leave(realm, org_id, old, user_id)
+        log.info("account %s in %s: %s changed %s from %s to %s", org_id, realm, actor_id, user_id,
+                 target.account_role, role)
+
+    def remove(self, realm: str, org_id: str, actor_id: str, user_id: str) -> None:
+        settings = self.settings(realm)
+        actor = self._actor(realm, org_id, actor_id)
+        target = self._target(realm, org_id, user_id)
+        if target.account_role is not None:
+            check_account_change(settings, actor, target.account_role, None, self._owners(realm, org_id, settings))
+        elif actor.account_role not in settings.managers("account"):
+            raise RoleRefused("Your role may not remove members.")
+        self._store.remove_member(realm, org_id, user_id)
+        log.info("account %s in %s: %s removed %s", org_id, realm, actor_id, user_id)
+
+    def set_project_role(self, realm: str, org_id: str, actor_id: str, user_id: str, project_id: str,
+                         role: str | None) -> None:
+        settings = self.settings(realm)
+        actor = self._actor(realm, org_id, actor_id)
+        target = self._target(realm, org_id, user_id)
+        project = next((p for p in self.projects(realm, org_id) if p.id == project_id), None)
+        if project is None:
+            raise NotFound("No such project in this account.")
+        old = target.project_roles.get(project_id)
+        if old == role:
+            return
+        check_project_change(settings, actor, project_id, old, role)
+        if role is not None:
+            self._store.join(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, project.name, role]),
+                             user_id)
+        if old is not None:
+            self._store.leave(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, project.name, old]),
+                              user_id)
+        log.info("account %s in %s: %s set %s's role in project %s to %s", org_id, realm, actor_id, user_id,
+                 project_id, role)
+
+
+def _name(org: dict) -> str:
+    names = (org.get("attributes") or {}).get(ACCOUNT_NAME_ATTRIBUTE) or []
+    return names[0] if names else org.get("name", "")

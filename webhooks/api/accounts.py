@@ -1,0 +1,93 @@
+"""The user's accounts through the JSON API (the user's access token, audience checked): their
+accounts, an account's members and projects, changing a member's account or project role and
+removing a member, within the tenant's grant table. Each call reads the caller's live roles from
+Keycloak: a token minted before a role was taken away grants nothing."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from webhooks.accounts.memberships import Memberships, NotFound
+from webhooks.api.caller import request_caller
+from webhooks.query_params import InvalidParameter
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def _memberships() -> Memberships:
+    return current_app.extensions["memberships"]
+
+
+def _ids(**ids: str) -> None:
+    for name, value in ids.items():
+        if not ID.match(value):
+            raise InvalidParameter(f"{name} must be an id (letters, digits and '-').")
+
+
+def _role_body() -> str | None:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "role" not in body or not (body["role"] is None or isinstance(body["role"], str)):
+        raise InvalidParameter('Send a JSON object naming the role, e.g. {"role": "member"}.', code="invalid_body")
+    return body["role"]
+
+
+@bp.get("")
+def accounts():
+    """The caller's accounts: id, number, name and their account role."""
+    caller = request_caller()
+    return jsonify({"accounts": _memberships().accounts_of(caller.realm, caller.user_id)})
+
+
+@bp.get("/<account_id>/members")
+def members(account_id: str):
+    caller = request_caller()
+    _ids(account_id=account_id)
+    found = _memberships().members(caller.realm, account_id, caller.user_id)
+    return jsonify({"members": [{"user_id": m.user_id, "email": m.email, "name": m.name, "role": m.account_role,
+                                 "projects": [{"id": p, "role": r} for p, r in sorted(m.project_roles.items())]}
+                                for m in found]})
+
+
+@bp.get("/<account_id>/projects")
+def projects(account_id: str):
+    caller = request_caller()
+    _ids(account_id=account_id)
+    memberships = _memberships()
+    if memberships.holder(caller.realm, account_id, caller.user_id) is None:
+        raise NotFound("No such account, or you are not a member of it.")
+    return jsonify({"projects": [{"id": p.id, "name": p.name} for p in memberships.projects(caller.realm, account_id)]})
+
+
+@bp.put("/<account_id>/members/<user_id>")
+def change_role(account_id: str, user_id: str):
+    """`{"role": "member"}`: the member's new account role."""
+    caller = request_caller()
+    _ids(account_id=account_id, user_id=user_id)
+    role = _role_body()
+    if role is None:
+        raise InvalidParameter("Every member holds an account role; to take it away, remove the member.",
+                               code="invalid_body")
+    _memberships().change_account_role(caller.realm, account_id, caller.user_id, user_id, role)
+    return jsonify({"user_id": user_id, "role": role})
+
+
+@bp.delete("/<account_id>/members/<user_id>")
+def remove(account_id: str, user_id: str):
+    caller = request_caller()
+    _ids(account_id=account_id, user_id=user_id)
+    _memberships().remove(caller.realm, account_id, caller.user_id, user_id)
+    return "", 204
+
+
+@bp.put("/<account_id>/projects/<project_id>/members/<user_id>")
+def project_role(account_id: str, project_id: str, user_id: str):
+    """`{"role": "developer"}` gives or changes the member's role in the project; `{"role": null}`
+    takes it away."""
+    caller = request_caller()
+    _ids(account_id=account_id, project_id=project_id, user_id=user_id)
+    role = _role_body()
+    _memberships().set_project_role(caller.realm, account_id, caller.user_id, user_id, project_id, role)
+    return jsonify({"user_id": user_id, "project_id": project_id, "role": role})
