@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.accounts.invitation_mail import InvitationMail
+from webhooks.accounts.invitations import Invitations
 from webhooks.accounts.keycloak_store import KeycloakAccounts
 from webhooks.accounts.memberships import Memberships
 from webhooks.accounts.service import AccountService
@@ -137,8 +139,12 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
+    memberships = Memberships(accounts, store)
+    invitations = Invitations(sessions, memberships, store, gateway,
+                              InvitationMail(mailer, config.public_url, memberships.settings),
+                              test_domains=config.dev_inbox)
     app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=accounts,
-                          memberships=Memberships(accounts, store))
+                          memberships=memberships, invitations=invitations)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):
@@ -157,6 +163,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
+    from webhooks.portal import invitations as _invitation_pages  # noqa: F401  (its routes join portal_bp)
     from webhooks.portal.sign_in import PortalSignIn
     from webhooks.portal.views import bp as portal_bp
 

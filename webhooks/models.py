@@ -1,5 +1,6 @@
 """Tables of the service (imported by migrations/env.py so Alembic sees them)."""
 
+from webhooks.accounts.invitations import InvitationRow
 from webhooks.accounts.models import AccountRow
 from webhooks.balance.auto_top_up import AutoTopUpRow
 from webhooks.balance.ledger import LedgerEntry
@@ -19,6 +20,7 @@ __all__ = [
            "BoundCard",
            "CardBinding",
            "DevMessage",
+           "InvitationRow",
            "LedgerEntry",
            "LimitCooldown",
            "LimitCounter",

@@ -64,7 +64,7 @@ class Memberships:
         out = []
         for org in self._store.accounts_of(realm, user_id):
             holder = self.holder(realm, org["id"], user_id)
-            out.append({"id": org["id"], "number": org.get("alias"), "name": _name(org),
+            out.append({"id": org["id"], "number": org.get("alias"), "name": account_name(org),
                         "role": holder.account_role if holder else None})
         return out
 
@@ -152,6 +152,7 @@ class Memberships:
                  project_id, role)
 
 
-def _name(org: dict) -> str:
+def account_name(org: dict) -> str:
+    """The account's name (its organization's accountName attribute)."""
     names = (org.get("attributes") or {}).get(ACCOUNT_NAME_ATTRIBUTE) or []
     return names[0] if names else org.get("name", "")

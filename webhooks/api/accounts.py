@@ -9,6 +9,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify, request
 
+from webhooks.accounts.invitations import Invite
 from webhooks.accounts.memberships import Memberships, NotFound
 from webhooks.api.caller import request_caller
 from webhooks.query_params import InvalidParameter
@@ -91,3 +92,54 @@ def project_role(account_id: str, project_id: str, user_id: str):
     role = _role_body()
     _memberships().set_project_role(caller.realm, account_id, caller.user_id, user_id, project_id, role)
     return jsonify({"user_id": user_id, "project_id": project_id, "role": role})
+
+
+def _invitation(row) -> dict:
+    return {"id": row.id, "email": row.email, "role": row.account_role, "project_id": row.project_id,
+            "project_role": row.project_role, "invited_by": row.invited_by, "created_at": row.created_at.isoformat(),
+            "sent_at": row.sent_at.isoformat(), "expires_at": row.expires_at.isoformat()}
+
+
+@bp.get("/<account_id>/invitations")
+def invitations(account_id: str):
+    """Pending invitations, to members whose role may grant account roles."""
+    caller = request_caller()
+    _ids(account_id=account_id)
+    rows = current_app.extensions["invitations"].pending(caller.realm, account_id, caller.user_id)
+    return jsonify({"invitations": [_invitation(r) for r in rows]})
+
+
+@bp.post("/<account_id>/invitations")
+def invite(account_id: str):
+    """`{"email": "ann@example.com", "role": "member", "project_id": "...", "project_role": "developer",
+    "locale": "en"}`: the email goes out at once; its link is the only way in."""
+    caller = request_caller()
+    _ids(account_id=account_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("email"), str) or not isinstance(body.get("role"), str):
+        raise InvalidParameter('Send a JSON object with email and role, e.g. {"email": "ann@example.com", '
+                               '"role": "member"}.', code="invalid_body")
+    project_id, project_role = body.get("project_id"), body.get("project_role")
+    locale = body.get("locale", "en")
+    if not all(v is None or isinstance(v, str) for v in (project_id, project_role)) or locale not in ("en", "ru"):
+        raise InvalidParameter("project_id and project_role are strings; locale is en or ru.", code="invalid_body")
+    row = current_app.extensions["invitations"].create(
+        caller.realm, account_id, caller.user_id, Invite(body["email"], body["role"], project_id, project_role, locale))
+    return jsonify(_invitation(row)), 201
+
+
+@bp.post("/<account_id>/invitations/<invitation_id>/resend")
+def resend(account_id: str, invitation_id: str):
+    """A new email with a new link (the older link stops working) and a new expiry; after a cooldown."""
+    caller = request_caller()
+    _ids(account_id=account_id, invitation_id=invitation_id)
+    row = current_app.extensions["invitations"].resend(caller.realm, account_id, caller.user_id, invitation_id)
+    return jsonify(_invitation(row))
+
+
+@bp.delete("/<account_id>/invitations/<invitation_id>")
+def revoke(account_id: str, invitation_id: str):
+    caller = request_caller()
+    _ids(account_id=account_id, invitation_id=invitation_id)
+    current_app.extensions["invitations"].revoke(caller.realm, account_id, caller.user_id, invitation_id)
+    return "", 204

@@ -44,8 +44,8 @@ def signed_in_page(view: Callable[..., Any]) -> Callable[..., Any]:
         realm = _realm(realm)
         user = _sign_in().current(realm)
         if user is None:
-            if request.method == "GET":  # back here after signing in
-                session[RETURN_KEY] = request.path
+            if request.method == "GET":  # back here after signing in (with the query: an invitation's secret)
+                session[RETURN_KEY] = request.full_path.rstrip("?")
             return redirect(url_for(".sign_in", realm=realm))
         return view(realm, user, **path)
 
