@@ -200,3 +200,59 @@ def export(realm: Annotated[list[str] | None, typer.Option(help="Only these real
         path = settings.exports_dir / f"{name}.json"
         changed = exporting.write_export(exporting.export_realm(target.admin, name), path)
         console.print(f"{path}: {'written' if changed else 'unchanged'}")
+
+
+# The accounts commands load the service's modules (Flask among them): imported when run, so the
+# other commands start as fast as before.
+Realm = Annotated[str, typer.Option("--realm", help="The tenant's realm, e.g. cloud.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+accounts_app = typer.Typer(help="Accounts (organizations): list them, show one with its members and roles.",
+                           no_args_is_help=True)
+users_app = typer.Typer(help="Users: onboarding state, phone, card and accounts.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(users_app, name="users")
+
+
+@accounts_app.command("list")
+@friendly
+def accounts_list(realm: Realm, as_json: AsJson = False) -> None:
+    """Every account of the realm: number, name, id."""
+    from provisioner import accounts_cli
+    accounts_cli.list_accounts(_settings(), console, realm, as_json)
+
+
+@accounts_app.command("show")
+@friendly
+def accounts_show(number: Annotated[str, typer.Argument(help="The account number, e.g. 4829-1736.")],
+                  realm: Realm, as_json: AsJson = False) -> None:
+    """One account: its members with their account and project roles, and its projects."""
+    from provisioner import accounts_cli
+    accounts_cli.show_account(_settings(), console, realm, number, as_json)
+
+
+@users_app.command("show")
+@friendly
+def users_show(email: Annotated[str, typer.Argument(help="The user's email address.")], realm: Realm,
+               as_json: AsJson = False) -> None:
+    """One user: email verified, onboarding complete, phone, card bound, accounts and roles."""
+    from provisioner import accounts_cli
+    accounts_cli.show_user(_settings(), console, realm, email, as_json)
+
+
+@app.command()
+@friendly
+def invite(email: Annotated[str, typer.Argument(help="Who to invite.")], realm: Realm,
+           account: Annotated[str, typer.Option(help="The account number, e.g. 4829-1736.")],
+           role: Annotated[str, typer.Option(help="The account role, e.g. member.")],
+           project: Annotated[str | None, typer.Option(help="A project (name or id) to add them to.")] = None,
+           project_role: Annotated[str | None, typer.Option(help="Their role in that project.")] = None,
+           locale: Annotated[str, typer.Option(help="The email's language: en or ru.")] = "en",
+           as_json: AsJson = False) -> None:
+    """Invite someone to an account as the operator (any role the tenant declares); the email goes out at once."""
+    if (project is None) != (project_role is None):
+        raise IdpError("--project and --project-role go together.", "Give both, or neither.")
+    if locale not in ("en", "ru"):
+        raise IdpError(f"--locale {locale!r}: use en or ru.")
+    from provisioner import accounts_cli
+    accounts_cli.invite(_settings(), console, realm, account, email, role, project, project_role, locale, as_json)

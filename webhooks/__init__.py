@@ -12,11 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
-from webhooks.accounts.invitation_mail import InvitationMail
-from webhooks.accounts.invitations import Invitations
-from webhooks.accounts.keycloak_store import KeycloakAccounts
-from webhooks.accounts.memberships import Memberships
-from webhooks.accounts.service import AccountService
+from webhooks.accounts.wiring import accounts_area
 from webhooks.api.bearer import BearerVerifier
 from webhooks.balance.auto_top_up import AutoTopUps
 from webhooks.captcha.service import CaptchaService, Reveal
@@ -126,25 +122,20 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
         app.logger.error("IDP_ONBOARDING_SECRET is missing or shorter than 32 bytes (base64): onboarding "
                          "hand-overs are refused until it is set")
     registry: StepRegistry = app.extensions["onboarding_steps"]
-    store = KeycloakAccounts(gateway)
-    accounts = AccountService(sessions, gateway, store)
+    mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
+    area = accounts_area(sessions, gateway, mailer, config.public_url, config.dev_inbox)
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
-                                   on_complete=accounts.open_signup_account)
+                                   on_complete=area.accounts.open_signup_account)
     sms = _sms_provider(app, config)
     phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
-    mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     codes = EmailCodeService(sessions, mailer,
                              CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
     captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
-    memberships = Memberships(accounts, store)
-    invitations = Invitations(sessions, memberships, store, gateway,
-                              InvitationMail(mailer, config.public_url, memberships.settings),
-                              test_domains=config.dev_inbox)
-    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=accounts,
-                          memberships=memberships, invitations=invitations)
+    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=area.accounts,
+                          memberships=area.memberships, invitations=area.invitations)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):

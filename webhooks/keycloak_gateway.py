@@ -116,6 +116,11 @@ class KeycloakGateway:
             self._realms[realm] = (time.monotonic(), representation)
         return representation
 
+    def find_user(self, realm: str, email: str) -> dict | None:
+        """The user with exactly this email, if any."""
+        found = self._call(realm, "finding a user", lambda admin: admin.get_users({"email": email, "exact": True}))
+        return next((u for u in found if (u.get("email") or "").lower() == email.lower()), None)
+
     def get_user(self, realm: str, user_id: str) -> dict:
         return self._call(realm, "reading a user", lambda admin: admin.get_user(user_id))
 

@@ -97,20 +97,34 @@ class Invitations:
         self._gateway, self._test_domains = gateway, test_domains
         self._now = clock or (lambda: datetime.now(UTC))
 
-    def _manager(self, realm: str, org_id: str, actor_id: str) -> tuple[Accounts, Holder, dict]:
+    def _manager(self, realm: str, org_id: str, actor_id: str | None) -> tuple[Accounts, Holder | None, dict]:
+        """The settings, the actor's live roles (None for the operator, who may grant any role) and
+        the account; NotFound for a non-member."""
         settings = self._memberships.settings(realm)
         account = self._store.account(realm, org_id)
-        actor = self._memberships.holder(realm, org_id, actor_id) if account else None
-        if account is None or actor is None:
+        if account is None:
+            raise NotFound("No such account, or you are not a member of it.")
+        if actor_id is None:
+            return settings, None, account
+        actor = self._memberships.holder(realm, org_id, actor_id)
+        if actor is None:
             raise NotFound("No such account, or you are not a member of it.")
         return settings, actor, account
 
-    def _check(self, settings: Accounts, actor: Holder, row: InvitationRow | Invite) -> None:
+    def _check(self, settings: Accounts, actor: Holder | None, row: InvitationRow | Invite) -> None:
+        if actor is None:  # the operator, by `idp invite`: only the roles must exist
+            for role, level, known in ((row.account_role, "account", settings.account_roles),
+                                       (row.project_role, "project", settings.project_roles)):
+                if role is not None and settings.level(role) != level:
+                    raise RoleRefused(f"{role!r} is not one of this provider's {level} roles; known: "
+                                      f"{', '.join(r.id for r in known)}.", code="unknown_role", status=422)
+            return
         check_account_change(settings, actor, None, row.account_role, owners=2)  # giving never removes an owner
         if row.project_role is not None and row.project_id is not None:
             check_project_change(settings, actor, row.project_id, None, row.project_role)
 
-    def create(self, realm: str, org_id: str, actor_id: str, invite: Invite) -> InvitationRow:
+    def create(self, realm: str, org_id: str, actor_id: str | None, invite: Invite) -> InvitationRow:
+        """Invite by an account member within their grants, or (actor None) by the operator."""
         settings, actor, account = self._manager(realm, org_id, actor_id)
         try:
             email = validate_email(invite.email, check_deliverability=False,
@@ -133,7 +147,7 @@ class Invitations:
             id=str(uuid.uuid4()), realm=realm, org_id=org_id, account_number=account.get("alias", ""),
             account_name=account_name(account), email=email, account_role=invite.account_role,
             project_id=invite.project_id, project_name=project.name if project else None,
-            project_role=invite.project_role, invited_by=actor_id, locale=invite.locale,
+            project_role=invite.project_role, invited_by=actor_id or "operator", locale=invite.locale,
             secret_hash=_hash(secret), state="pending", created_at=now, sent_at=now,
             expires_at=now + timedelta(seconds=settings.invitation_lifetime))
         with self._sessions.begin() as session:
@@ -151,7 +165,7 @@ class Invitations:
     def pending(self, realm: str, org_id: str, actor_id: str) -> list[InvitationRow]:
         """Pending invitations, to those who may manage members."""
         settings, actor, _ = self._manager(realm, org_id, actor_id)
-        if actor.account_role not in settings.managers("account"):
+        if actor is not None and actor.account_role not in settings.managers("account"):
             raise RoleRefused("Your role may not see or manage invitations.")
         with self._sessions() as session:
             return list(session.scalars(select(InvitationRow).where(

@@ -111,6 +111,11 @@ class KeycloakAccounts:
 
         self._gateway.call(realm, doing, send)
 
+    def all(self, realm: str, first: int = 0, limit: int = 100) -> list[dict]:
+        """The realm's accounts, a page at a time."""
+        found = self._get(realm, "", "listing accounts", first=str(first), max=str(limit), briefRepresentation="false")
+        return list(found or [])  # type: ignore[arg-type]
+
     def account(self, realm: str, org_id: str) -> dict | None:
         return self._get(realm, f"/{quote(org_id)}", "reading an account")  # type: ignore[return-value]
 

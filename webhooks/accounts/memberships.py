@@ -83,9 +83,10 @@ class Memberships:
         top = next((g for g in self._store.top_groups(realm, org_id) if g["name"] == PROJECTS_GROUP), None)
         return [Project(g["id"], g["name"]) for g in self._store.children(realm, org_id, top["id"])] if top else []
 
-    def members(self, realm: str, org_id: str, actor_id: str) -> list[Member]:
-        """Every member and their roles; any member may see them."""
-        self._actor(realm, org_id, actor_id)
+    def members(self, realm: str, org_id: str, actor_id: str | None) -> list[Member]:
+        """Every member and their roles; any member may see them (actor None: the operator, by `idp`)."""
+        if actor_id is not None:
+            self._actor(realm, org_id, actor_id)
         out = []
         for user in self._store.members(realm, org_id):
             holder = self.holder(realm, org_id, user["id"]) or Holder(None, {})

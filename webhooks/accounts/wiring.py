@@ -1,0 +1,34 @@
+"""The accounts area assembled from its parts, for the service's app factory and for `idp`'s
+accounts commands alike (one wiring, so the CLI invites exactly as the service does)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import sessionmaker
+
+from webhooks.accounts.invitation_mail import InvitationMail
+from webhooks.accounts.invitations import Invitations
+from webhooks.accounts.keycloak_store import KeycloakAccounts
+from webhooks.accounts.memberships import Memberships
+from webhooks.accounts.service import AccountService
+from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.mailer import Mailer
+
+
+@dataclass(frozen=True)
+class AccountsArea:
+    store: KeycloakAccounts
+    accounts: AccountService
+    memberships: Memberships
+    invitations: Invitations
+
+
+def accounts_area(sessions: sessionmaker, gateway: KeycloakGateway, mailer: Mailer, public_url: str,
+                  dev_mode: bool) -> AccountsArea:
+    store = KeycloakAccounts(gateway)
+    accounts = AccountService(sessions, gateway, store)
+    memberships = Memberships(accounts, store)
+    invitations = Invitations(sessions, memberships, store, gateway,
+                              InvitationMail(mailer, public_url, memberships.settings), test_domains=dev_mode)
+    return AccountsArea(store, accounts, memberships, invitations)
