@@ -37,6 +37,7 @@ RESULT_ISSUER = "idp-onboarding-service"
 ONBOARDING_ACTION = "onboarding"  # the required action's provider id (kc_action=onboarding)
 WEBHOOK_LISTENER = "idp-webhook"  # the event listener's provider id
 RESULT_PARAM = "app-token"  # the query parameter that carries the result back into Keycloak
+INVITATION_PARAM = "idp_invitation"  # the auth request parameter with the signed invitation hint
 
 # Realm roles that open the service's privileged API to another system's client (client credentials):
 # `idp apply` creates them and grants them to the tenant's machine clients. Realm roles, not roles of

@@ -168,6 +168,9 @@ class Onboarding(Strict):
     enforce: Literal["login", "actions"] = "login"
     steps: list[Step] = Field(default_factory=list)
     signup_bonus: SignupBonus | None = None
+    # Steps a user who arrives by invitation skips (seed 003): e.g. [phone, card]; their email is
+    # verified by the invitation link already.
+    skip_when_invited: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_kinds(self) -> Onboarding:
@@ -175,6 +178,10 @@ class Onboarding(Strict):
         duplicates = sorted({k for k in kinds if kinds.count(k) > 1})
         if duplicates:
             raise ValueError(f"each step may appear once; repeated: {', '.join(duplicates)}")
+        unknown = [k for k in self.skip_when_invited if k not in kinds]
+        if unknown:
+            raise ValueError(f"skip_when_invited names steps this tenant does not have: {', '.join(unknown)}; "
+                             f"its steps: {', '.join(kinds) or 'none'}")
         return self
 
 

@@ -125,7 +125,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     area = accounts_area(sessions, gateway, mailer, config.public_url, config.dev_inbox)
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
-                                   on_complete=area.accounts.open_signup_account)
+                                   on_complete=area.signup_complete, invited=area.invitations.invited)
     sms = _sms_provider(app, config)
     phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
     codes = EmailCodeService(sessions, mailer,
@@ -134,7 +134,8 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
-    app.extensions.update(onboarding=onboarding, cards=cards, top_ups=top_ups, accounts=area.accounts,
+    app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
+                          accounts=area.accounts,
                           memberships=area.memberships, invitations=area.invitations)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),

@@ -1,4 +1,5 @@
-"""The built-in registration form: the terms checkbox and whether it asks for the password."""
+"""The built-in registration form: the terms checkbox, whether it asks for the password, and our
+invitation step (the invited email filled in, fixed and verified: extensions/ InvitationFormAction)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from provisioner.changes import Change
 from provisioner.config.model import Tenant
 
 RESOURCE = "registration-flow"
-FLOW = "registration"
+# Keycloak refuses new executions in its built-in flows, so the realm registers through our copy.
+BUILT_IN = "registration"
+FLOW = "idp registration"
 TERMS_PROVIDER = "registration-terms-and-conditions"
 PASSWORD_PROVIDER = "registration-password-action"
 # Keycloak's RegistrationPassword option; without it a realm that verifies email defers the
 # password to after the activation link.
 PASSWORD_ON_FORM = "always_set_password_on_register_form"
 PASSWORD_CONFIG_ALIAS = "idp-password-on-registration"
+INVITATION_PROVIDER = "idp-invitation"
 
 
 def _terms_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
@@ -58,14 +62,65 @@ def _password_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict
     return Change(tenant.realm, f"{RESOURCE}/password", "update", [f"{PASSWORD_ON_FORM}: {have} -> {want}"], update)
 
 
+def _invitation_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    """The invitation step in the form, REQUIRED (it does nothing without the service's signed hint)."""
+    step = next((e for e in executions if e.get("providerId") == INVITATION_PROVIDER), None)
+    if step is not None and step["requirement"] == "REQUIRED":
+        return None
+
+    def converge() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"adding the invitation step to the registration form of {tenant.realm}"):
+            current = step
+            if current is None:
+                form = next(e["displayName"] for e in executions if e.get("authenticationFlow") and e["level"] == 0)
+                admin.create_authentication_flow_execution({"provider": INVITATION_PROVIDER}, form)
+                current = next(e for e in admin.get_authentication_flow_executions(FLOW)
+                               if e.get("providerId") == INVITATION_PROVIDER)
+            admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
+
+    return Change(tenant.realm, f"{RESOURCE}/invitation", "create" if step is None else "update",
+                  ["invitation step: REQUIRED"], converge)
+
+
+def _aspects(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> list[Change]:
+    return [c for c in (_terms_change(admin, tenant, executions), _password_change(admin, tenant, executions),
+                        _invitation_change(admin, tenant, executions)) if c]
+
+
+def _bind(admin: KeycloakAdmin, tenant: Tenant) -> None:
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"binding the registration flow of {tenant.realm}"):
+        admin.update_realm(tenant.realm, {"registrationFlow": FLOW})
+
+
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
-    """Terms REQUIRED/DISABLED and password on the form or after the activation link."""
+    """Our copy of the registration flow, bound to the realm: terms REQUIRED/DISABLED, password on the
+    form or after the activation link, the invitation step."""
+    details = [f"terms and conditions: {tenant.login.terms_and_conditions}",
+               f"password on registration form: {tenant.login.password_on_registration}", "invitation step"]
     if not exists:
-        return [Change(tenant.realm, RESOURCE, "create",
-                       [f"terms and conditions: {tenant.login.terms_and_conditions}",
-                        f"password on registration form: {tenant.login.password_on_registration}"])]
+        return [Change(tenant.realm, RESOURCE, "create", details)]
     admin.change_current_realm(tenant.realm)
     with keycloak_errors(f"reading the registration flow of {tenant.realm}"):
+        flows = {f["alias"] for f in admin.get_authentication_flows()}
+        bound = admin.get_realm(tenant.realm).get("registrationFlow")
+    if FLOW not in flows:
+        def create() -> None:
+            admin.change_current_realm(tenant.realm)
+            with keycloak_errors(f"copying the registration flow of {tenant.realm}"):
+                admin.copy_authentication_flow({"newName": FLOW}, BUILT_IN)
+                executions = admin.get_authentication_flow_executions(FLOW)
+            for change in _aspects(admin, tenant, executions):
+                assert change.run is not None
+                change.run()
+            _bind(admin, tenant)
+
+        return [Change(tenant.realm, RESOURCE, "create", details, create)]
+    with keycloak_errors(f"reading the registration flow of {tenant.realm}"):
         executions = admin.get_authentication_flow_executions(FLOW)
-    changes = [c for c in (_terms_change(admin, tenant, executions), _password_change(admin, tenant, executions)) if c]
+    changes = _aspects(admin, tenant, executions)
+    if bound != FLOW:
+        changes.append(Change(tenant.realm, f"{RESOURCE}/binding", "update",
+                              [f"registrationFlow: {bound!r} -> {FLOW!r}"], lambda: _bind(admin, tenant)))
     return changes or [Change(tenant.realm, RESOURCE, "unchanged")]

@@ -33,6 +33,14 @@ def _account(stack, tenant, owner, tmp_path, *others):
     return opened
 
 
+def _signed_in(stack, browser, link: str):
+    """The invitation page as a visitor with a Keycloak session sees it after "sign in"."""
+    page = browser.open(link)
+    if page.soup.find(id="accept-form") is None:
+        page = browser.open(stack.settings.service_url + page.soup.find(id="sign-in")["href"])
+    return page
+
+
 def _expire(stack, invitation_id: str) -> None:
     engine = create_engine(f"sqlite:///{Path(stack.settings.state_dir) / 'data' / 'service.db'}")
     with engine.begin() as connection:
@@ -69,14 +77,16 @@ def test_an_invitation_brings_an_existing_user_in_with_the_stored_role(make_tena
     assert "as Member" in mail["text"] and "Default project as Developer" in mail["text"]
     link = first_link(mail, "/invitations/")
 
-    wrong = stranger.browser.open(link)
+    public = stranger.browser.open(link)
+    assert public.soup.find(id="register") is not None and public.soup.find(id="accept-form") is None
+    wrong = _signed_in(stack, stranger.browser, link)
     assert wrong.status == 200 and "Accept the invitation" in wrong.text
     refused = stranger.browser.submit(wrong, {}, "accept-form")
     assert refused.status == 403 and f"This invitation is for {invitee.email}" in refused.text
     tampered = invitee.browser.open(re.sub(r"t=[^&]+", "t=forged", link))
     assert tampered.status == 404 and "not valid" in tampered.text
 
-    page = invitee.browser.open(link)
+    page = _signed_in(stack, invitee.browser, link)
     assert opened.account_number in page.soup.find(id="invitation").text
     done = invitee.browser.submit(page, {}, "accept-form")
     assert done.status == 200 and "You joined the account" in done.soup.find(id="accepted").text
@@ -96,3 +106,30 @@ def test_an_invitation_brings_an_existing_user_in_with_the_stored_role(make_tena
     expired = stranger.browser.open(first_link(stack.inbox.wait_for("late@example.test")[0], "/invitations/"))
     assert expired.status == 410 and "expired" in expired.text
     assert stranger.refreshed_accounts() == [], "nothing changed for the wrong user"
+
+
+def test_a_new_user_registers_with_the_invited_email_fixed_and_verified(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    owner = Person(tenant, admin, stack)
+    opened = _account(stack, tenant, owner, tmp_path)
+    email = f"newcomer-{opened.account_number}@example.test"
+    assert owner.call("POST", f"/{opened.org_id}/invitations", email=email, role="viewer").status_code == 201
+    link = first_link(stack.inbox.wait_for(email)[0], "/invitations/")
+
+    browser = tenant.browser()
+    form = browser.open(stack.settings.service_url + browser.open(link).soup.find(id="register")["href"])
+    assert form.soup.find(id="email")["value"] == email, "the invited email is filled in"
+    assert "accept the invitation" in form.text
+    values = {"password": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7", "firstName": "New",
+              "lastName": "Comer", "termsAccepted": "on"}
+    other = browser.submit(form, {**values, "email": "someone-else@example.test"})
+    assert f"This invitation is for {email}" in other.text, "another email is refused"
+    back = browser.submit(other, {**values, "email": email})
+    assert back.url.startswith(link.split("?")[0]) and back.soup.find(id="accept-form") is not None, back.url
+    admin.change_current_realm(tenant.realm)
+    [user] = admin.get_users({"email": email, "exact": True})
+    assert user["emailVerified"] is True, "the invitation link verified the address"
+    done = browser.submit(back, {}, "accept-form")
+    assert "You joined the account" in done.soup.find(id="accepted").text
+    assert [o["alias"] for o in admin.get_user_organizations(user["id"])] == [opened.account_number], \
+        "the inviter's account, and no account of their own"

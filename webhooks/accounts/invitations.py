@@ -207,6 +207,18 @@ class Invitations:
                                                         InvitationRow.state == "pending").values(state="revoked"))
         log.info("invitation %s revoked by %s", invitation_id, actor_id)
 
+    def invited(self, realm: str, user_id: str) -> bool:
+        """Whether the user arrives by invitation: their verified email has a standing or accepted one."""
+        user = self._gateway.get_user(realm, user_id)
+        email = (user.get("email") or "").lower()
+        if not email or not user.get("emailVerified"):
+            return False
+        with self._sessions() as session:
+            rows = session.scalars(select(InvitationRow).where(InvitationRow.realm == realm,
+                                                               InvitationRow.email == email))
+            now = self._now()
+            return any(r.state == "accepted" or (r.state == "pending" and r.expires_at > now) for r in rows)
+
     def open(self, realm: str, invitation_id: str, secret: str) -> InvitationRow:
         """The invitation a link names, if the link is genuine and the invitation still stands."""
         with self._sessions() as session:

@@ -23,6 +23,12 @@ class AccountsArea:
     memberships: Memberships
     invitations: Invitations
 
+    def signup_complete(self, realm: str, user_id: str) -> None:
+        """Onboarding is done: a user who signed up on their own gets their account; one who came by
+        invitation joins the inviter's account when they accept it instead."""
+        if not self.invitations.invited(realm, user_id):
+            self.accounts.open_signup_account(realm, user_id)
+
 
 def accounts_area(sessions: sessionmaker, gateway: KeycloakGateway, mailer: Mailer, public_url: str,
                   dev_mode: bool) -> AccountsArea:

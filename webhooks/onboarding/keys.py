@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 HANDOVER = "handover"
 RESULT = "result"
+INVITATION = "invitation"  # the invitation hint on the registration form (InvitationFormAction.java)
 MIN_SECRET_BYTES = 32
 
 

@@ -53,12 +53,16 @@ class StepNotRunnable(DomainError):
 class OnboardingService:
     def __init__(self, sessions: sessionmaker, gateway: KeycloakGateway, keys: OnboardingKeys | None,
                  keycloak_url: str, registry: StepRegistry, clock: Callable[[], datetime] | None = None,
-                 on_complete: Callable[[str, str], object] | None = None) -> None:
+                 on_complete: Callable[[str, str], object] | None = None,
+                 invited: Callable[[str, str], bool] | None = None) -> None:
         self._sessions, self._gateway, self._keys, self._keycloak_url = sessions, gateway, keys, keycloak_url
         self._registry = registry
         # Runs (realm, user_id) before the user is marked onboarded (opening their account); if it
         # fails, onboarding is not complete and the user's next try runs it again.
         self._on_complete = on_complete
+        # (realm, user_id) -> whether the user arrives by invitation: they skip the tenant's
+        # skip_when_invited steps.
+        self._invited = invited
         self._now = clock or (lambda: datetime.now(UTC))
 
     def start(self, token: str, browser_secret: str) -> OnboardingFlow:
@@ -126,12 +130,16 @@ class OnboardingService:
     def progress(self, realm: str, user_id: str) -> tuple[list[Any], set[str]]:
         """The tenant's steps, and the kinds the user has done (or need not do), as each step decides;
         the settings are read and validated once for both."""
-        steps = self.steps(realm)
-        return steps, self._done(steps, realm, user_id)
+        settings = self.settings(realm)
+        return list(settings.steps), self._done(settings, realm, user_id)
 
-    def _done(self, steps: list[Any], realm: str, user_id: str) -> set[str]:
+    def _done(self, settings: Onboarding, realm: str, user_id: str) -> set[str]:
         completed = self.completed(realm, user_id)
-        return {step.kind for step in steps if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
+        done = {step.kind for step in settings.steps
+                if self._registry.get(step.kind).is_done(step, realm, user_id, completed)}
+        if settings.skip_when_invited and self._invited is not None and self._invited(realm, user_id):
+            done |= set(settings.skip_when_invited)
+        return done
 
     def current_step(self, flow: OnboardingFlow) -> Any | None:
         """The first step the user has not finished (resuming where they stopped), or None."""
@@ -158,7 +166,7 @@ class OnboardingService:
     def finish(self, flow: OnboardingFlow) -> str:
         """Mark the user onboarded in Keycloak and return the way back with a signed result."""
         settings = self.settings(flow.realm)
-        if self._done(settings.steps, flow.realm, flow.user_id) != {step.kind for step in settings.steps}:
+        if self._done(settings, flow.realm, flow.user_id) != {step.kind for step in settings.steps}:
             raise DomainError("Some onboarding steps are not finished yet.", code="steps_pending", status=409)
         if self._on_complete is not None:
             self._on_complete(flow.realm, flow.user_id)

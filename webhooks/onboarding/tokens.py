@@ -14,7 +14,7 @@ from joserfc.jws import extract_compact
 
 from contract.names import HANDOVER_AUDIENCE, RESULT_ISSUER
 from webhooks.domain_errors import DomainError
-from webhooks.onboarding.keys import HANDOVER, RESULT, OnboardingKeys
+from webhooks.onboarding.keys import HANDOVER, INVITATION, RESULT, OnboardingKeys
 
 RESULT_LIFETIME = 120
 
@@ -91,3 +91,14 @@ def sign_result(keys: OnboardingKeys, *, realm: str, issuer: str, user_id: str, 
     claims = {"iss": RESULT_ISSUER, "aud": issuer, "sub": user_id, "rid": return_id, "result": "completed",
               "iat": now, "exp": now + RESULT_LIFETIME, "jti": str(uuid.uuid4())}
     return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(keys.signing(realm, RESULT)))
+
+
+INVITATION_HINT_LIFETIME = 1800
+
+
+def sign_invitation_hint(keys: OnboardingKeys, *, realm: str, email: str) -> str:
+    """What the registration form trusts to fill in and fix the invited email (and count it verified):
+    signed with the realm's invitation key, for half an hour. Kept small: Keycloak caps the size of
+    an auth request's extra parameters."""
+    claims = {"iss": RESULT_ISSUER, "email": email, "exp": int(time.time()) + INVITATION_HINT_LIFETIME}
+    return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(keys.signing(realm, INVITATION)))

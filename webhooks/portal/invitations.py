@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session, url_for
 
+from contract.names import INVITATION_PARAM
 from webhooks.accounts.invitations import InvitationRow
+from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import translate
+from webhooks.onboarding.tokens import sign_invitation_hint
 from webhooks.page_language import page_locale
 from webhooks.portal.sign_in import SignedInUser
-from webhooks.portal.views import bp, signed_in_page
+from webhooks.portal.views import RETURN_KEY, _realm, _sign_in, bp, signed_in_page
 
 
 def _role_name(realm: str, role_id: str, locale: str) -> str:
@@ -21,7 +24,7 @@ def _role_name(realm: str, role_id: str, locale: str) -> str:
     return (getattr(role.names, locale, None) or role.names.en) if role else role_id
 
 
-def _page(realm: str, user: SignedInUser, row: InvitationRow, secret: str, accepted: bool = False):
+def _page(realm: str, user: SignedInUser | None, row: InvitationRow, secret: str, accepted: bool = False):
     locale = page_locale()
     return render_template(
         "portal/invitation.html", t=partial(translate, locale), locale=locale, realm=realm, user=user, row=row,
@@ -32,11 +35,40 @@ def _page(realm: str, user: SignedInUser, row: InvitationRow, secret: str, accep
 
 
 @bp.get("/invitations/<invitation_id>")
-@signed_in_page
-def invitation(realm: str, user: SignedInUser, invitation_id: str):
+def invitation(realm: str, invitation_id: str):
+    """What the invitation is; signed in, the accept button; else sign in, or register with the
+    invited email."""
+    realm = _realm(realm)
     secret = request.args.get("t", "")
     row = current_app.extensions["invitations"].open(realm, invitation_id, secret)
-    return _page(realm, user, row, secret)
+    return _page(realm, _sign_in().current(realm), row, secret)
+
+
+def _to_keycloak(realm: str, invitation_id: str, **params: str):
+    secret = request.args.get("t", "")
+    row = current_app.extensions["invitations"].open(realm, invitation_id, secret)
+    session[RETURN_KEY] = url_for(".invitation", realm=realm, invitation_id=invitation_id, t=secret)
+    return row, _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm), ui_locales=page_locale(),
+                                                            login_hint=row.email, **params)
+
+
+@bp.get("/invitations/<invitation_id>/sign-in")
+def invitation_sign_in(realm: str, invitation_id: str):
+    return _to_keycloak(_realm(realm), invitation_id)[1]
+
+
+@bp.get("/invitations/<invitation_id>/register")
+def invitation_register(realm: str, invitation_id: str):
+    """The realm's registration form with the invited email filled in and fixed (our form action
+    checks the signed hint), and verified on success: the link proved the address."""
+    realm = _realm(realm)
+    keys = current_app.extensions["onboarding_keys"]
+    if keys is None:
+        raise DomainError("Registration by invitation is not set up on this service.", code="not_configured",
+                          status=503)
+    row = current_app.extensions["invitations"].open(realm, invitation_id, request.args.get("t", ""))
+    hint = sign_invitation_hint(keys, realm=realm, email=row.email)
+    return _to_keycloak(realm, invitation_id, prompt="create", **{INVITATION_PARAM: hint})[1]
 
 
 @bp.post("/invitations/<invitation_id>/accept")

@@ -17,9 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  * current or any previous one (IDP_ONBOARDING_PREVIOUS_SECRETS) for as long as that is set.
  * The service derives the same keys (webhooks/onboarding/keys.py; both test the same vector).
  */
-final class OnboardingKeys {
+public final class OnboardingKeys {
     static final String HANDOVER = "handover";
     static final String RESULT = "result";
+    /** The service's signed invitation hint on the registration form (dev.idp.keycloak.invitations). */
+    public static final String INVITATION = "invitation";
     static final int MIN_SECRET_BYTES = 32;
 
     private final List<byte[]> secrets;
@@ -30,7 +32,7 @@ final class OnboardingKeys {
 
     /** The keys from the current secret and a comma-separated list of previous ones; empty if the
      * current one is missing or weak (then onboarding refuses to run). Weak previous ones are ignored. */
-    static Optional<OnboardingKeys> parse(String current, String previous) {
+    public static Optional<OnboardingKeys> parse(String current, String previous) {
         Optional<byte[]> first = decode(current);
         if (first.isEmpty()) {
             return Optional.empty();
@@ -62,7 +64,7 @@ final class OnboardingKeys {
     }
 
     /** Every key a token of this realm and purpose may be signed with, the current one first. */
-    List<SecretKey> accepted(String realm, String purpose) {
+    public List<SecretKey> accepted(String realm, String purpose) {
         return secrets.stream().map(secret -> derive(secret, purpose, realm)).toList();
     }
 
