@@ -1,5 +1,6 @@
 """Tables of the service (imported by migrations/env.py so Alembic sees them)."""
 
+from webhooks.accounts.events import AccountEvent
 from webhooks.accounts.invitations import InvitationRow
 from webhooks.accounts.models import AccountRow
 from webhooks.balance.auto_top_up import AutoTopUpRow
@@ -14,6 +15,7 @@ from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.phone.models import BlockedNumber
 
 __all__ = [
+           "AccountEvent",
            "AccountRow",
            "AutoTopUpRow",
            "BlockedNumber",

@@ -89,3 +89,33 @@ def test_members_and_roles_follow_the_table_and_the_live_assignment(make_tenant,
     store.add_member(tenant.realm, org, viewer.user_id)
     assert store.member_groups(tenant.realm, org, viewer.user_id) == [], "leaving took the roles with it"
     assert [g for g in store.top_groups(tenant.realm, org) if g["name"] == PROJECTS_GROUP]
+
+
+def test_projects_are_created_and_renamed_and_every_change_is_an_event(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    owner, member = Person(tenant, admin, stack), Person(tenant, admin, stack)
+    engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
+    upgrade(engine)
+    gateway = KeycloakGateway(stack.keycloak_url, "idp-service", stack.secrets.service_client_secret)
+    store = KeycloakAccounts(gateway)
+    org = AccountService(make_sessions(engine), gateway, store).open_signup_account(tenant.realm, owner.user_id).org_id
+    store.add_member(tenant.realm, org, member.user_id)
+    store.join(tenant.realm, org, store.group(tenant.realm, org, [ACCOUNT_ROLES_GROUP, "member"]), member.user_id)
+
+    assert member.call("POST", f"/{org}/projects", name="Mine").status_code == 403
+    made = owner.call("POST", f"/{org}/projects", name="Production")
+    assert made.status_code == 201
+    project = made.json()
+    assert owner.call("POST", f"/{org}/projects", name="Production").status_code == 409
+    assert owner.call("POST", f"/{org}/projects", name="a/b").status_code == 422
+    renamed = owner.call("PATCH", f"/{org}/projects/{project['id']}", name="Staging")
+    assert renamed.json() == {"id": project["id"], "name": "Staging"}
+    [in_token] = owner.refreshed_accounts()
+    assert {"id": project["id"], "name": "Staging", "roles": ["project-admin"]} in in_token["projects"]
+    assert owner.call("PUT", f"/{org}/members/{member.user_id}", role="viewer").status_code == 200
+
+    assert member.call("GET", f"/{org}/events").status_code == 403, "events are for those who manage members"
+    events = owner.call("GET", f"/{org}/events").json()["events"]
+    assert [e["type"] for e in events] == ["role_changed", "project_renamed", "project_created"]
+    assert events[0]["actor"] == owner.user_id and events[0]["subject"] == member.user_id
+    assert events[0]["details"] == {"before": "member", "after": "viewer"}

@@ -159,7 +159,9 @@ class Invitations:
                                   code="already_invited", status=409)
             session.add(row)
         self._send(row, secret)
-        log.info("invitation %s to account %s in %s by %s", row.id, org_id, realm, actor_id)
+        self._memberships.events.record(realm, org_id, "invitation_sent", actor_id, email, invitation_id=row.id,
+                                        role=row.account_role, project_id=row.project_id,
+                                        project_role=row.project_role)
         return row
 
     def pending(self, realm: str, org_id: str, actor_id: str) -> list[InvitationRow]:
@@ -205,7 +207,8 @@ class Invitations:
         with self._sessions.begin() as session:
             session.execute(update(InvitationRow).where(InvitationRow.id == invitation_id,
                                                         InvitationRow.state == "pending").values(state="revoked"))
-        log.info("invitation %s revoked by %s", invitation_id, actor_id)
+        self._memberships.events.record(realm, org_id, "invitation_revoked", actor_id, row.email,
+                                        invitation_id=invitation_id)
 
     def invited(self, realm: str, user_id: str) -> bool:
         """Whether the user arrives by invitation: their verified email has a standing or accepted one."""
@@ -264,5 +267,7 @@ class Invitations:
         if done.rowcount != 1:  # a revocation raced the acceptance: undo the membership
             self._store.remove_member(realm, row.org_id, user_id)
             raise InvitationGone("This invitation is no longer valid.")
-        log.info("invitation %s accepted by %s", invitation_id, user_id)
+        self._memberships.events.record(realm, row.org_id, "invitation_accepted", user_id, user_id,
+                                        invitation_id=invitation_id, email=row.email, role=row.account_role,
+                                        project_id=row.project_id, project_role=row.project_role)
         return row

@@ -155,3 +155,13 @@ class KeycloakAccounts:
     def remove_member(self, realm: str, org_id: str, user_id: str) -> None:
         self._send(realm, "DELETE", f"/{quote(org_id)}/members/{quote(user_id)}", "removing an account member",
                    allowed=(404,))
+
+    def rename_group(self, realm: str, org_id: str, group_id: str, name: str) -> None:
+        def rename(admin: KeycloakAdmin) -> None:
+            url = f"{self._base(admin, realm)}/{quote(org_id)}/groups/{quote(group_id)}"
+            current = admin.connection.raw_get(url)
+            _ok(current, "reading a project")
+            response = admin.connection.raw_put(url, data=json.dumps({**current.json(), "name": name}))
+            _ok(response, "renaming a project")
+
+        self._gateway.call(realm, "renaming a project", rename)

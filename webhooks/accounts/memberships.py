@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from contract.accounts import Accounts
 from contract.names import ACCOUNT_NAME_ATTRIBUTE, ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
+from webhooks.accounts.events import AccountEvents
 from webhooks.accounts.keycloak_store import KeycloakAccounts
 from webhooks.accounts.rules import Holder, RoleRefused, check_account_change, check_project_change
 from webhooks.accounts.service import AccountService, AccountsNotRunnable
@@ -50,8 +51,8 @@ def holder_of(groups: list[dict]) -> Holder:
 
 
 class Memberships:
-    def __init__(self, accounts: AccountService, store: KeycloakAccounts) -> None:
-        self._accounts, self._store = accounts, store
+    def __init__(self, accounts: AccountService, store: KeycloakAccounts, events: AccountEvents) -> None:
+        self._accounts, self._store, self.events = accounts, store, events
 
     def settings(self, realm: str) -> Accounts:
         settings = self._accounts.settings(realm)
@@ -72,7 +73,7 @@ class Memberships:
         groups = self._store.member_groups(realm, org_id, user_id)
         return None if groups is None else holder_of(groups)
 
-    def _actor(self, realm: str, org_id: str, user_id: str) -> Holder:
+    def actor_roles(self, realm: str, org_id: str, user_id: str) -> Holder:
         """The acting user's live roles; a non-member is told the account does not exist for them."""
         holder = self.holder(realm, org_id, user_id) if self._store.account(realm, org_id) else None
         if holder is None:
@@ -86,7 +87,7 @@ class Memberships:
     def members(self, realm: str, org_id: str, actor_id: str | None) -> list[Member]:
         """Every member and their roles; any member may see them (actor None: the operator, by `idp`)."""
         if actor_id is not None:
-            self._actor(realm, org_id, actor_id)
+            self.actor_roles(realm, org_id, actor_id)
         out = []
         for user in self._store.members(realm, org_id):
             holder = self.holder(realm, org_id, user["id"]) or Holder(None, {})
@@ -107,7 +108,7 @@ class Memberships:
 
     def change_account_role(self, realm: str, org_id: str, actor_id: str, user_id: str, role: str) -> None:
         settings = self.settings(realm)
-        actor = self._actor(realm, org_id, actor_id)
+        actor = self.actor_roles(realm, org_id, actor_id)
         target = self._target(realm, org_id, user_id)
         if target.account_role == role:
             return
@@ -117,24 +118,23 @@ class Memberships:
         if target.account_role:
             old = self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, target.account_role])
             self._store.leave(realm, org_id, old, user_id)
-        log.info("account %s in %s: %s changed %s from %s to %s", org_id, realm, actor_id, user_id,
-                 target.account_role, role)
+        self.events.record(realm, org_id, "role_changed", actor_id, user_id, before=target.account_role, after=role)
 
     def remove(self, realm: str, org_id: str, actor_id: str, user_id: str) -> None:
         settings = self.settings(realm)
-        actor = self._actor(realm, org_id, actor_id)
+        actor = self.actor_roles(realm, org_id, actor_id)
         target = self._target(realm, org_id, user_id)
         if target.account_role is not None:
             check_account_change(settings, actor, target.account_role, None, self._owners(realm, org_id, settings))
         elif actor.account_role not in settings.managers("account"):
             raise RoleRefused("Your role may not remove members.")
         self._store.remove_member(realm, org_id, user_id)
-        log.info("account %s in %s: %s removed %s", org_id, realm, actor_id, user_id)
+        self.events.record(realm, org_id, "member_removed", actor_id, user_id, role=target.account_role)
 
     def set_project_role(self, realm: str, org_id: str, actor_id: str, user_id: str, project_id: str,
                          role: str | None) -> None:
         settings = self.settings(realm)
-        actor = self._actor(realm, org_id, actor_id)
+        actor = self.actor_roles(realm, org_id, actor_id)
         target = self._target(realm, org_id, user_id)
         project = next((p for p in self.projects(realm, org_id) if p.id == project_id), None)
         if project is None:
@@ -149,11 +149,70 @@ class Memberships:
         if old is not None:
             self._store.leave(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, project.name, old]),
                               user_id)
-        log.info("account %s in %s: %s set %s's role in project %s to %s", org_id, realm, actor_id, user_id,
-                 project_id, role)
+        self.events.record(realm, org_id, "project_role_changed", actor_id, user_id, project_id=project_id,
+                           before=old, after=role)
 
 
 def account_name(org: dict) -> str:
     """The account's name (its organization's accountName attribute)."""
     names = (org.get("attributes") or {}).get(ACCOUNT_NAME_ATTRIBUTE) or []
     return names[0] if names else org.get("name", "")
+
+
+def _valid_project_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 60 or "/" in name:
+        raise DomainError("name: 1 to 60 characters, no '/'.", code="invalid_name", status=422)
+    return name.strip()
+
+
+def may_manage_projects(settings: Accounts, actor: Holder, project_id: str | None = None) -> bool:
+    """An account role that grants project roles manages every project; a project role that grants
+    project roles manages its own project."""
+    project_ids = {r.id for r in settings.project_roles}
+
+    def grants_project_roles(role_id: str | None) -> bool:
+        role = settings.role(role_id) if role_id else None
+        return role is not None and bool(project_ids & set(role.grants))
+
+    own = actor.project_roles.get(project_id) if project_id else None
+    return grants_project_roles(actor.account_role) or grants_project_roles(own)
+
+
+class Projects:
+    """Creating and renaming an account's projects (seeds 001, 002)."""
+
+    def __init__(self, memberships: Memberships, store: KeycloakAccounts) -> None:
+        self._memberships, self._store = memberships, store
+
+    def create(self, realm: str, org_id: str, actor_id: str, name: object) -> Project:
+        settings = self._memberships.settings(realm)
+        actor = self._memberships.actor_roles(realm, org_id, actor_id)
+        if not may_manage_projects(settings, actor):
+            raise RoleRefused("Your role may not create projects.")
+        name = _valid_project_name(name)
+        if any(p.name == name for p in self._memberships.projects(realm, org_id)):
+            raise DomainError(f"There is a project named {name!r} already.", code="project_exists", status=409)
+        project_id = self._store.group(realm, org_id, [PROJECTS_GROUP, name])
+        if settings.default_project_role:  # the creator can work in it and bring others in
+            self._store.join(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, name,
+                                                                              settings.default_project_role]),
+                             actor_id)
+        self._memberships.events.record(realm, org_id, "project_created", actor_id, actor_id, project_id=project_id,
+                                        name=name)
+        return Project(project_id, name)
+
+    def rename(self, realm: str, org_id: str, actor_id: str, project_id: str, name: object) -> Project:
+        settings = self._memberships.settings(realm)
+        actor = self._memberships.actor_roles(realm, org_id, actor_id)
+        project = next((p for p in self._memberships.projects(realm, org_id) if p.id == project_id), None)
+        if project is None:
+            raise NotFound("No such project in this account.")
+        if not may_manage_projects(settings, actor, project_id):
+            raise RoleRefused("Your role may not rename this project.")
+        name = _valid_project_name(name)
+        if any(p.name == name and p.id != project_id for p in self._memberships.projects(realm, org_id)):
+            raise DomainError(f"There is a project named {name!r} already.", code="project_exists", status=409)
+        self._store.rename_group(realm, org_id, project_id, name)
+        self._memberships.events.record(realm, org_id, "project_renamed", actor_id, actor_id, project_id=project_id,
+                                        before=project.name, after=name)
+        return Project(project_id, name)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import sessionmaker
 
+from webhooks.accounts.events import AccountEvents
 from webhooks.accounts.invitation_mail import InvitationMail
 from webhooks.accounts.invitations import Invitations
 from webhooks.accounts.keycloak_store import KeycloakAccounts
-from webhooks.accounts.memberships import Memberships
+from webhooks.accounts.memberships import Memberships, Projects
 from webhooks.accounts.service import AccountService
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.mailer import Mailer
@@ -22,6 +23,7 @@ class AccountsArea:
     accounts: AccountService
     memberships: Memberships
     invitations: Invitations
+    projects: Projects
 
     def signup_complete(self, realm: str, user_id: str) -> None:
         """Onboarding is done: a user who signed up on their own gets their account; one who came by
@@ -34,7 +36,7 @@ def accounts_area(sessions: sessionmaker, gateway: KeycloakGateway, mailer: Mail
                   dev_mode: bool) -> AccountsArea:
     store = KeycloakAccounts(gateway)
     accounts = AccountService(sessions, gateway, store)
-    memberships = Memberships(accounts, store)
+    memberships = Memberships(accounts, store, AccountEvents(sessions))
     invitations = Invitations(sessions, memberships, store, gateway,
                               InvitationMail(mailer, public_url, memberships.settings), test_domains=dev_mode)
-    return AccountsArea(store, accounts, memberships, invitations)
+    return AccountsArea(store, accounts, memberships, invitations, Projects(memberships, store))

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from webhooks.accounts.invitations import Invite
 from webhooks.accounts.memberships import Memberships, NotFound
+from webhooks.accounts.rules import RoleRefused, may_manage_members
 from webhooks.api.caller import request_caller
 from webhooks.query_params import InvalidParameter
 
@@ -143,3 +144,44 @@ def revoke(account_id: str, invitation_id: str):
     _ids(account_id=account_id, invitation_id=invitation_id)
     current_app.extensions["invitations"].revoke(caller.realm, account_id, caller.user_id, invitation_id)
     return "", 204
+
+
+def _name_body() -> object:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "name" not in body:
+        raise InvalidParameter('Send a JSON object with the name, e.g. {"name": "Production"}.', code="invalid_body")
+    return body["name"]
+
+
+@bp.post("/<account_id>/projects")
+def create_project(account_id: str):
+    """`{"name": "Production"}`; the creator gets the tenant's default project role in it."""
+    caller = request_caller()
+    _ids(account_id=account_id)
+    project = current_app.extensions["projects"].create(caller.realm, account_id, caller.user_id, _name_body())
+    return jsonify({"id": project.id, "name": project.name}), 201
+
+
+@bp.patch("/<account_id>/projects/<project_id>")
+def rename_project(account_id: str, project_id: str):
+    """`{"name": "Staging"}`."""
+    caller = request_caller()
+    _ids(account_id=account_id, project_id=project_id)
+    project = current_app.extensions["projects"].rename(caller.realm, account_id, caller.user_id, project_id,
+                                                        _name_body())
+    return jsonify({"id": project.id, "name": project.name})
+
+
+@bp.get("/<account_id>/events")
+def events(account_id: str):
+    """The newest 100 events of the account (invitations, role changes, removals, projects), to those
+    who may manage members."""
+    caller = request_caller()
+    _ids(account_id=account_id)
+    memberships = _memberships()
+    settings = memberships.settings(caller.realm)
+    actor = memberships.actor_roles(caller.realm, account_id, caller.user_id)
+    if not may_manage_members(settings, actor):
+        raise RoleRefused("Your role may not read the account's events.")
+    return jsonify({"events": [{"type": e.type, "actor": e.actor, "subject": e.subject, "details": e.details,
+                                "at": e.at.isoformat()} for e in memberships.events.recent(caller.realm, account_id)]})
