@@ -136,7 +136,8 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     top_ups = AutoTopUps(sessions)
     app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
                           accounts=area.accounts,
-                          memberships=area.memberships, invitations=area.invitations, projects=area.projects)
+                          memberships=area.memberships, invitations=area.invitations, projects=area.projects,
+                          accounts_store=area.store)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):
@@ -155,7 +156,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
-    from webhooks.portal import invitations as _invitation_pages  # noqa: F401  (its routes join portal_bp)
+    from webhooks.portal import accounts as _account_pages  # noqa: F401  (their routes join portal_bp)
+    from webhooks.portal import invitations as _invitation_pages  # noqa: F401
     from webhooks.portal.sign_in import PortalSignIn
     from webhooks.portal.views import bp as portal_bp
 
