@@ -124,6 +124,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     registry: StepRegistry = app.extensions["onboarding_steps"]
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
     area = accounts_area(sessions, gateway, mailer, config.public_url, config.dev_inbox)
+    app.extensions["event_intake"].effects["REGISTER"] = area.on_register
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
                                    on_complete=area.signup_complete, invited=area.invitations.invited)
     sms = _sms_provider(app, config)

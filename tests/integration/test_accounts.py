@@ -5,6 +5,7 @@ default project; the ID token says so, and token refresh keeps saying so with th
 from __future__ import annotations
 
 import re
+import time
 
 from rich.console import Console
 
@@ -54,6 +55,9 @@ def test_sign_up_opens_an_account_and_tokens_carry_it_without_the_service(make_t
         assert refreshed.status_code == 200, refreshed.text
         claims = _claims(browser, refreshed.json(), refreshed=True)
         assert claims["accounts"] == [account], "minted with the service down"
+        again = tenant.browser()
+        signed_in = exchange_code(again, again.login(email, PASSWORD))
+        assert _claims(again, signed_in)["accounts"] == [account], "and a new sign-in too"
     finally:
         runtime.restart_service(stack.settings, Console(quiet=True))
 
@@ -71,3 +75,24 @@ def test_opening_twice_is_the_same_account(make_tenant, stack, admin, tmp_path):
     admin.change_current_realm(tenant.realm)
     assert [o["alias"] for o in admin.get_user_organizations(user_id)] == [first.account_number]
     assert first.name == "Test User", "a personal account is named after its owner"
+
+
+def test_a_tenant_without_onboarding_steps_opens_the_account_at_registration(make_tenant, stack, admin):
+    tenant = make_tenant("paas", onboarding={"steps": []}, login={"password_on_registration": True,
+                                                                  "verify_email": False})
+    email = f"stepless-{tenant.realm}@example.test"
+    browser = tenant.browser()
+    assert isinstance(browser.register(email, PASSWORD), str), "registered and back in the app"
+    admin.change_current_realm(tenant.realm)
+    user_id = admin.get_user_id(email)
+
+    def opened() -> list:
+        return admin.get_user_organizations(user_id)
+
+    deadline = time.monotonic() + 30
+    while not opened() and time.monotonic() < deadline:  # the REGISTER event reaches the service after commit
+        time.sleep(0.2)
+    [org] = opened()
+    again = tenant.browser()
+    [account] = _claims(again, exchange_code(again, again.login(email, PASSWORD)))["accounts"]
+    assert account["id"] == org["id"] and account["roles"] == ["owner"]

@@ -18,8 +18,11 @@ SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode()
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
-                                    dev_inbox=True, webhook_secret=SECRET))
+    app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
+                                   dev_inbox=True, webhook_secret=SECRET))
+    # Intake alone: REGISTER's accounts effect talks to Keycloak (tests/integration/test_accounts.py).
+    app.extensions["event_intake"].effects.clear()
+    return app
 
 
 def _event(event_id: str = "e-1", type_: str = "REGISTER") -> dict:
@@ -109,3 +112,25 @@ def test_a_deleted_account_frees_its_phone_number(app, event):
     assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 200
     with app.extensions["db_sessions"]() as session:
         assert [v.user_id for v in session.query(OneTimeCode)] == ["u-2"]
+
+
+def test_an_effect_that_fails_leaves_the_event_for_a_retry(app):
+    from webhooks.keycloak_gateway import KeycloakUnavailable
+
+    calls = []
+
+    def effect(event: dict) -> None:
+        calls.append(event["id"])
+        if len(calls) == 1:
+            raise KeycloakUnavailable("Keycloak is restarting")
+
+    app.extensions["event_intake"].effects["REGISTER"] = effect
+    body, headers = _delivery(_event("e-effect"))
+    first = app.test_client().post("/events/keycloak", data=body, headers=headers)
+    assert first.status_code == 503 and _processed(app) == [], "not marked processed: Keycloak will retry"
+    body, headers = _delivery(_event("e-effect"))
+    assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 200
+    assert _processed(app) == ["e-effect"] and calls == ["e-effect", "e-effect"]
+    body, headers = _delivery(_event("e-effect"))
+    assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 409
+    assert calls == ["e-effect", "e-effect"], "a replay runs no effect"

@@ -26,10 +26,16 @@ class AccountsArea:
     projects: Projects
 
     def signup_complete(self, realm: str, user_id: str) -> None:
-        """Onboarding is done: a user who signed up on their own gets their account; one who came by
-        invitation joins the inviter's account when they accept it instead."""
-        if not self.invitations.invited(realm, user_id):
+        """A user who signed up on their own gets their account (at registration, and again, as a no-op
+        or a retry, when onboarding completes); one who came by invitation joins the inviter's account
+        when they accept it instead."""
+        if self.accounts.settings(realm) is not None and not self.invitations.invited(realm, user_id):
             self.accounts.open_signup_account(realm, user_id)
+
+    def on_register(self, event: dict) -> None:
+        """The REGISTER event's effect (pushed by Keycloak or pulled by the reconciler)."""
+        if event.get("userId"):
+            self.signup_complete(event["realm"], event["userId"])
 
 
 def accounts_area(sessions: sessionmaker, gateway: KeycloakGateway, mailer: Mailer, public_url: str,

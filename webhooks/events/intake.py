@@ -43,6 +43,10 @@ class EventIntake:
         self._webhooks = [Webhook(s) for s in (secret, *previous_secrets)] if secret else []
         self.repository = repository
         self.handlers = handlers
+        # Work outside the database (Keycloak calls) an event starts: idempotent, run before the event
+        # is marked processed, so a failure leaves it unprocessed and a retry or the reconciler runs it
+        # again. Registered by the areas that need one (accounts: REGISTER opens the user's account).
+        self.effects: dict[str, Callable[[dict], None]] = {}
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> dict:
         """The event if signature and timestamp (5 minutes' tolerance) check out; else InvalidDelivery."""
@@ -78,7 +82,10 @@ class EventIntake:
         raise InvalidDelivery(f"Delivery refused: {problem}.")
 
     def process(self, event: dict, via: str) -> bool:
-        """Run the event's handler unless its id was seen; True if it was processed now."""
+        """Run the event's effect and handler unless its id was seen; True if it was processed now."""
+        effect = self.effects.get(event["type"])
+        if effect is not None and not self.repository.seen(event["id"]):
+            effect(event)
         with self.repository.sessions.begin() as session:
             if not self.repository.claim(session, event, via):
                 return False

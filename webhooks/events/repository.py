@@ -32,6 +32,10 @@ class EventRepository:
             return False  # a concurrent delivery of the same event won
         return True
 
+    def seen(self, event_id: str) -> bool:
+        with self.sessions() as session:
+            return session.get(ProcessedEvent, event_id) is not None
+
     def processed(self, realm: str | None = None, type_: str | None = None, limit: int = 100) -> list[ProcessedEvent]:
         """The newest processed events (at most `limit`), newest first."""
         query = select(ProcessedEvent).order_by(ProcessedEvent.occurred_at_ms.desc()).limit(limit)
