@@ -92,10 +92,7 @@ class KeycloakGateway:
 
     def realm_exists(self, realm: str) -> bool:
         """Whether Keycloak serves this realm (its public realm endpoint; no admin call for a guess)."""
-        with self._lock:
-            cached = self._realms.get(realm)
-        if cached is not None and time.monotonic() - cached[0] < REALM_CACHE_SECONDS:
-            return True
+        # Asked each time, never from the settings cache: a realm deleted a moment ago must read as gone.
         try:
             response = requests.get(f"{self._base_url}/realms/{realm}", timeout=5)
         except requests.RequestException as exc:

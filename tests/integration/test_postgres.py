@@ -17,8 +17,10 @@ from webhooks.config import ServiceConfig
 @pytest.fixture(scope="module")
 def app():
     with running_postgres() as url:
-        yield create_app(ServiceConfig(database_url=url, port=0, smtp_port=0, dev_inbox=True, webhook_secret=SECRET,
+        app = create_app(ServiceConfig(database_url=url, port=0, smtp_port=0, dev_inbox=True, webhook_secret=SECRET,
                                        onboarding_secret="c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="))
+        app.extensions["event_intake"].effects.clear()  # storage only here; no Keycloak behind this app
+        yield app
 
 
 def test_migrations_create_every_table(app):
