@@ -108,6 +108,14 @@ class CaptchaStep(Strict):
     challenges_per_day: int = Field(30, ge=5, le=500)  # per user: pictures and reloads
 
 
+class OrganizationStep(Strict):
+    """The account's name and its first project's name, asked after sign-up (seed 001). Needs the
+    tenant's accounts section; set `accounts.default_project: null` so no project is made unasked."""
+
+    kind: Literal["organization"]
+    project: bool = True  # also ask for the first project's name
+
+
 def _currency(code: str) -> str:
     if code not in list_currencies():
         raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. RUB, EUR, USD)")
@@ -158,7 +166,7 @@ class SignupBonus(Strict):
     currency: Annotated[str, AfterValidator(_currency)] = "RUB"
 
 
-Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep,
+Step = Annotated[EmailCodeStep | AccountDetailsStep | PhoneStep | CaptchaStep | CardStep | OrganizationStep,
                  Field(discriminator="kind")]
 
 
@@ -189,5 +197,5 @@ class Onboarding(Strict):
 # and its validation ask this, never a list of their own).
 STEP_MODELS: dict[str, type[Strict]] = {
     get_args(model.model_fields["kind"].annotation)[0]: model
-    for model in (EmailCodeStep, AccountDetailsStep, PhoneStep, CaptchaStep, CardStep)
+    for model in (EmailCodeStep, AccountDetailsStep, PhoneStep, CaptchaStep, CardStep, OrganizationStep)
 }

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks.account_details.step import AccountDetailsStepPlugin
+from webhooks.accounts.step import OrganizationStepPlugin
 from webhooks.accounts.wiring import accounts_area
 from webhooks.api.bearer import BearerVerifier
 from webhooks.balance.auto_top_up import AutoTopUps
@@ -141,7 +142,8 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
                           accounts_store=area.store)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
-                   CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url)):
+                   CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url),
+                   OrganizationStepPlugin(onboarding, area)):
         registry.add(plugin)
     theme_dir = config.theme_dir or str(Path(__file__).resolve().parents[1] / "themes" / "idp" / "login" / "resources")
     app.add_url_rule("/theme/<path:filename>", "theme",

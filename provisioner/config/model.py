@@ -17,6 +17,7 @@ from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema
     CardStep,
     EmailCodeStep,
     Onboarding,
+    OrganizationStep,
     PhoneDailyLimits,
     PhoneStep,
     Strict,
@@ -236,6 +237,9 @@ class Tenant(Strict):
         if "email_code" in kinds and self.login.verify_email:
             raise ValueError("the email_code onboarding step replaces Keycloak's verification link; "
                              "set login.verify_email: false in this tenant")
+        if "organization" in kinds and self.accounts is None:
+            raise ValueError("the organization onboarding step names the user's account: give this tenant an "
+                             "accounts section (see idp-config/defaults.yaml)")
         ids = ([c.client_id for c in self.clients] + [self.service_client.client_id]
                + [c.client_id for c in self.machine_clients])
         repeated = sorted({i for i in ids if ids.count(i) > 1})

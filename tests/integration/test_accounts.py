@@ -96,3 +96,20 @@ def test_a_tenant_without_onboarding_steps_opens_the_account_at_registration(mak
     again = tenant.browser()
     [account] = _claims(again, exchange_code(again, again.login(email, PASSWORD)))["accounts"]
     assert account["id"] == org["id"] and account["roles"] == ["owner"]
+
+
+def test_the_organization_step_names_the_account_and_its_first_project(make_tenant, stack, admin):
+    # Seed 001: after sign-up the user names their organization and first project.
+    tenant = make_tenant("console", accounts={"default_project": None},
+                         onboarding={"enforce": "login", "steps": [{"kind": "organization"}]})
+    _, email = create_user(admin, tenant.realm, onboarded=False)
+    browser = tenant.browser()
+    page = browser.login(email, PASSWORD)
+    assert isinstance(page, Page) and page.soup.find(id="organization-form") is not None
+    bad = browser.submit(page, {"account_name": "Acme", "project_name": "a/b"}, "organization-form")
+    assert bad.status == 422 and "First project: 1 to 60 characters" in bad.soup.find(id="error").text
+    code = browser.submit(bad, {"account_name": "Acme Labs", "project_name": "Website"}, "organization-form")
+    assert isinstance(code, str), "back in the app"
+    [account] = _claims(browser, exchange_code(browser, code))["accounts"]
+    assert account["name"] == "Acme Labs" and account["roles"] == ["owner"]
+    assert [(p["name"], p["roles"]) for p in account["projects"]] == [("Website", ["project-admin"])]

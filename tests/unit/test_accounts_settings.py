@@ -56,3 +56,14 @@ def test_validate_names_the_file_and_the_problem(tmp_path):
     result = validate(config)
     assert result.returncode == 2 and "may not grant 'owner', which is above it" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_organization_step_needs_accounts(tmp_path):
+    config = tmp_path / "idp-config"
+    shutil.copytree(ROOT / "idp-config", config)
+    path = config / "tenants" / "console.yaml"
+    path.write_text(path.read_text() + "\naccounts: null\n")
+    text = path.read_text().replace("    - kind: email_code\n", "    - kind: organization\n    - kind: email_code\n", 1)
+    path.write_text(text)
+    result = validate(config)
+    assert result.returncode == 2 and "the organization onboarding step names the user's account" in result.stderr

@@ -165,3 +165,15 @@ class KeycloakAccounts:
             _ok(response, "renaming a project")
 
         self._gateway.call(realm, "renaming a project", rename)
+
+    def rename_account(self, realm: str, org_id: str, name: str) -> None:
+        """The account's name (its organization's accountName attribute); its number stays."""
+        def rename(admin: KeycloakAdmin) -> None:
+            url = f"{self._base(admin, realm)}/{quote(org_id)}"
+            current = admin.connection.raw_get(url)
+            _ok(current, "reading an account")
+            body = current.json()
+            body["attributes"] = {**(body.get("attributes") or {}), ACCOUNT_NAME_ATTRIBUTE: [name]}
+            _ok(admin.connection.raw_put(url, data=json.dumps(body)), "renaming an account")
+
+        self._gateway.call(realm, "renaming an account", rename)
