@@ -6,6 +6,7 @@ mapper in extensions/ reads exactly this, so tokens never need the service."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import quote
 
 from keycloak import KeycloakAdmin
@@ -103,6 +104,19 @@ class KeycloakAccounts:
 
         return self._gateway.call(realm, doing, get)
 
+    def _list(self, realm: str, path: str, doing: str, **params: str) -> list[dict]:
+        return list(self._get(realm, path, doing, **params) or [])  # type: ignore[arg-type]
+
+    def _modify(self, realm: str, path: str, doing: str, change: Callable[[dict], dict]) -> None:
+        """Read a representation, change it, write it back (Keycloak's PUT replaces the whole)."""
+        def modify(admin: KeycloakAdmin) -> None:
+            url = f"{self._base(admin, realm)}{path}"
+            current = admin.connection.raw_get(url)
+            _ok(current, doing)
+            _ok(admin.connection.raw_put(url, data=json.dumps(change(current.json()))), doing)
+
+        self._gateway.call(realm, doing, modify)
+
     def _send(self, realm: str, method: str, path: str, doing: str, allowed: tuple[int, ...] = ()) -> None:
         def send(admin: KeycloakAdmin) -> None:
             url = f"{self._base(admin, realm)}{path}"
@@ -113,20 +127,17 @@ class KeycloakAccounts:
 
     def all(self, realm: str, first: int = 0, limit: int = 100) -> list[dict]:
         """The realm's accounts, a page at a time."""
-        found = self._get(realm, "", "listing accounts", first=str(first), max=str(limit), briefRepresentation="false")
-        return list(found or [])  # type: ignore[arg-type]
+        return self._list(realm, "", "listing accounts", first=str(first), max=str(limit), briefRepresentation="false")
 
     def account(self, realm: str, org_id: str) -> dict | None:
         return self._get(realm, f"/{quote(org_id)}", "reading an account")  # type: ignore[return-value]
 
     def accounts_of(self, realm: str, user_id: str) -> list[dict]:
-        found = self._get(realm, f"/members/{quote(user_id)}/organizations", "reading a user's accounts",
+        return self._list(realm, f"/members/{quote(user_id)}/organizations", "reading a user's accounts",
                           briefRepresentation="false")
-        return list(found or [])  # type: ignore[arg-type]
 
     def members(self, realm: str, org_id: str) -> list[dict]:
-        found = self._get(realm, f"/{quote(org_id)}/members", "listing account members", max="500")
-        return list(found or [])  # type: ignore[arg-type]
+        return self._list(realm, f"/{quote(org_id)}/members", "listing account members", max="500")
 
     def member_groups(self, realm: str, org_id: str, user_id: str) -> list[dict] | None:
         """The organization groups the member is in (with path and parentId); None: not a member."""
@@ -135,18 +146,15 @@ class KeycloakAccounts:
         return None if found is None else list(found)  # type: ignore[arg-type]
 
     def group_members(self, realm: str, org_id: str, group_id: str) -> list[dict]:
-        found = self._get(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/members", "listing a role's holders",
+        return self._list(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/members", "listing a role's holders",
                           max="1000")
-        return list(found or [])  # type: ignore[arg-type]
 
     def top_groups(self, realm: str, org_id: str) -> list[dict]:
-        found = self._get(realm, f"/{quote(org_id)}/groups", "listing account groups", max="100")
-        return list(found or [])  # type: ignore[arg-type]
+        return self._list(realm, f"/{quote(org_id)}/groups", "listing account groups", max="100")
 
     def children(self, realm: str, org_id: str, group_id: str) -> list[dict]:
-        found = self._get(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/children", "listing projects",
+        return self._list(realm, f"/{quote(org_id)}/groups/{quote(group_id)}/children", "listing projects",
                           max="1000")
-        return list(found or [])  # type: ignore[arg-type]
 
     def leave(self, realm: str, org_id: str, group_id: str, user_id: str) -> None:
         self._send(realm, "DELETE", f"/{quote(org_id)}/groups/{quote(group_id)}/members/{quote(user_id)}",
@@ -157,23 +165,10 @@ class KeycloakAccounts:
                    allowed=(404,))
 
     def rename_group(self, realm: str, org_id: str, group_id: str, name: str) -> None:
-        def rename(admin: KeycloakAdmin) -> None:
-            url = f"{self._base(admin, realm)}/{quote(org_id)}/groups/{quote(group_id)}"
-            current = admin.connection.raw_get(url)
-            _ok(current, "reading a project")
-            response = admin.connection.raw_put(url, data=json.dumps({**current.json(), "name": name}))
-            _ok(response, "renaming a project")
-
-        self._gateway.call(realm, "renaming a project", rename)
+        self._modify(realm, f"/{quote(org_id)}/groups/{quote(group_id)}", "renaming a project",
+                     lambda group: {**group, "name": name})
 
     def rename_account(self, realm: str, org_id: str, name: str) -> None:
         """The account's name (its organization's accountName attribute); its number stays."""
-        def rename(admin: KeycloakAdmin) -> None:
-            url = f"{self._base(admin, realm)}/{quote(org_id)}"
-            current = admin.connection.raw_get(url)
-            _ok(current, "reading an account")
-            body = current.json()
-            body["attributes"] = {**(body.get("attributes") or {}), ACCOUNT_NAME_ATTRIBUTE: [name]}
-            _ok(admin.connection.raw_put(url, data=json.dumps(body)), "renaming an account")
-
-        self._gateway.call(realm, "renaming an account", rename)
+        self._modify(realm, f"/{quote(org_id)}", "renaming an account", lambda org: {
+            **org, "attributes": {**(org.get("attributes") or {}), ACCOUNT_NAME_ATTRIBUTE: [name]}})
