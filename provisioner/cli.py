@@ -256,3 +256,31 @@ def invite(email: Annotated[str, typer.Argument(help="Who to invite.")], realm: 
         raise IdpError(f"--locale {locale!r}: use en or ru.")
     from provisioner import accounts_cli
     accounts_cli.invite(_settings(), console, realm, account, email, role, project, project_role, locale, as_json)
+
+
+@app.command()
+@friendly
+def env(keycloak_url: Annotated[str, typer.Option(help="Keycloak's public URL (browsers, issuer).")]
+        = "http://localhost:8080",
+        service_url: Annotated[str, typer.Option(help="The service's public URL.")] = "http://localhost:5080",
+        output: Annotated[str | None, typer.Option(help="Write this file (never overwritten); default: stdout.")]
+        = None) -> None:
+    """Print a .env for docker-compose.yml with fresh random secrets: `idp env --output .env`."""
+    from pathlib import Path
+
+    from provisioner.deploy_env import compose_env
+
+    for name, url in (("--keycloak-url", keycloak_url), ("--service-url", service_url)):
+        if not url.startswith(("http://", "https://")):
+            raise IdpError(f"{name} {url!r} is not an http(s) URL.", "e.g. https://id.example.com")
+    text = compose_env(keycloak_url, service_url)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    if path.exists():
+        raise IdpError(f"{path} exists; it is not overwritten (its secrets guard the databases).",
+                       "Move it away first if you really mean to start over.")
+    path.write_text(text)
+    path.chmod(0o600)
+    console.print(f"Wrote {path} (readable by you only).")

@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs when they are missing: a JDK (17+) for
 # Keycloak, Maven for the extension, python3-venv and make, and Chromium for the browser tests
 # (Playwright drives Debian's Chromium; it cannot download its own browser here), and the
-# PostgreSQL server binaries the tests start a throwaway cluster from, and Go for stripe-mock. Safe to run again; does nothing
+# PostgreSQL server binaries the tests start a throwaway cluster from, Go for stripe-mock, and
+# docker-compose to validate the compose file. Safe to run again; does nothing
 # when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # Go builds stripe-mock (Stripe's API double) from the Go module proxy for the Stripe adapter's tests.
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
+# docker-compose checks docker-compose.yml (`config`); no container engine runs here.
+command -v docker-compose >/dev/null || need+=(docker-compose)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
