@@ -11,6 +11,15 @@ from contract.durations import Duration
 from contract.onboarding import Strict
 
 ROLE_ID = r"^[a-z][a-z0-9-]{1,30}$"
+PROJECT_NAME_MAX = 60
+
+
+def project_name(value: object) -> str | None:
+    """The name a project may have (1 to 60 characters, no '/': it is a group's name in Keycloak),
+    trimmed; None if it may not."""
+    if not isinstance(value, str) or "/" in value or not 0 < len(value.strip()) <= PROJECT_NAME_MAX:
+        return None
+    return value.strip()
 
 
 class RoleNames(Strict):
@@ -45,6 +54,13 @@ class Accounts(Strict):
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.account_roles + self.project_roles if r.id == role_id), None)
+
+    def role_name(self, role_id: str | None, locale: str = "en") -> str:
+        """What pages and emails call a role in `locale` (English where it has no such name)."""
+        role = self.role(role_id) if role_id else None
+        if role is None:
+            return role_id or "-"
+        return getattr(role.names, locale, None) or role.names.en
 
     def level(self, role_id: str) -> str | None:
         """'account', 'project', or None for an unknown role."""

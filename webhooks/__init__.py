@@ -138,8 +138,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     top_ups = AutoTopUps(sessions)
     app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
                           accounts=area.accounts,
-                          memberships=area.memberships, invitations=area.invitations, projects=area.projects,
-                          accounts_store=area.store)
+                          memberships=area.memberships, invitations=area.invitations, projects=area.projects)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url),

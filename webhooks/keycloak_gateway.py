@@ -90,9 +90,15 @@ class KeycloakGateway:
         adapters of other areas (accounts) that need admin calls this class does not wrap."""
         return self._call(realm, doing, fn)
 
-    def realm_exists(self, realm: str) -> bool:
-        """Whether Keycloak serves this realm (its public realm endpoint; no admin call for a guess)."""
-        # Asked each time, never from the settings cache: a realm deleted a moment ago must read as gone.
+    def realm_exists(self, realm: str, fresh: bool = False) -> bool:
+        """Whether Keycloak serves this realm (its public realm endpoint; no admin call for a guess). A
+        page may trust a realm read in the last 30 s; `fresh` asks Keycloak now, for the reconciler,
+        which must not mistake a realm deleted a moment ago for one that failed."""
+        if not fresh:
+            with self._lock:
+                cached = self._realms.get(realm)
+            if cached is not None and time.monotonic() - cached[0] < REALM_CACHE_SECONDS:
+                return True
         try:
             response = requests.get(f"{self._base_url}/realms/{realm}", timeout=5)
         except requests.RequestException as exc:

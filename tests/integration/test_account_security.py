@@ -37,7 +37,8 @@ def test_totp_set_up_with_an_authenticator_is_required_at_next_sign_in(make_tena
     replay = again.submit(wrong, {"otp": pyotp.TOTP(secret).now()})
     assert isinstance(replay, Page) and "invalid" in replay.text.lower()
     next_code = pyotp.TOTP(secret).at(time.time() + tenant.tenant.otp.period)
-    assert isinstance(again.submit(replay, {"otp": next_code}), str)
+    final = again.submit(replay, {"otp": next_code})
+    assert isinstance(final, str), final.alert() if isinstance(final, Page) else final
 
 
 def test_ending_all_sessions_makes_the_refresh_token_fail(make_tenant, admin):

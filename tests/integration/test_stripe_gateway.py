@@ -6,6 +6,7 @@ giving a clear error that a retry of the same form recovers from without a secon
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
@@ -37,12 +38,9 @@ def mocks(tmp_path_factory):
         "declined": fixtures_with_intent("requires_payment_method", last_payment_error=decline),
         "stock": stock_fixtures(),
     }
-    started = {name: StripeMock(fixtures, base / name) for name, fixtures in outcomes.items()}
-    for mock in started.values():
-        mock.__enter__()
-    yield {name: mock.url for name, mock in started.items()}
-    for mock in started.values():
-        mock.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:  # one failing to start stops those already running
+        started = {name: stack.enter_context(StripeMock(fixtures, base / name)) for name, fixtures in outcomes.items()}
+        yield {name: mock.url for name, mock in started.items()}
 
 
 @pytest.fixture

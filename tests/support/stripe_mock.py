@@ -69,15 +69,18 @@ class StripeMock:
         workdir.mkdir(parents=True, exist_ok=True)
         self._fixtures = workdir / "fixtures.json"
         self._fixtures.write_text(json.dumps(fixtures))
-        self._port = free_port()
-        self.url = f"http://127.0.0.1:{self._port}"
+        self.url = ""
         self._log = (workdir / "stripe-mock.log").open("wb")
         self._process: subprocess.Popen | None = None
 
     def __enter__(self) -> StripeMock:
-        # Both listeners on loopback: by default its HTTPS one listens on every interface.
+        # Ports picked only now, after the mocks started before this one hold theirs (picked all up
+        # front, a later pick could hand out a port an earlier mock was about to bind). Both
+        # listeners on loopback: by default its HTTPS one listens on every interface.
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         self._process = subprocess.Popen(
-            [str(binary()), "-http-addr", f"127.0.0.1:{self._port}", "-https-addr", f"127.0.0.1:{free_port()}",
+            [str(binary()), "-http-addr", f"127.0.0.1:{port}", "-https-addr", f"127.0.0.1:{free_port()}",
              "-fixtures", str(self._fixtures)], stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -89,6 +92,7 @@ class StripeMock:
             except requests.ConnectionError:
                 pass
             time.sleep(0.1)
+        self.__exit__()
         raise RuntimeError("stripe-mock did not answer within 60 s")
 
     def __exit__(self, *exc: object) -> None:

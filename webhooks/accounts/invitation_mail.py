@@ -4,6 +4,7 @@ expires, and the link (seed 003), in the language the inviter chose."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from babel.dates import format_datetime
 
@@ -22,11 +23,7 @@ class InvitationMail:
 
     def __call__(self, row: InvitationRow, secret: str) -> None:
         settings, locale = self._settings_of(row.realm), row.locale
-
-        def role_name(role_id: str) -> str:
-            role = settings.role(role_id)
-            return (getattr(role.names, locale, None) or role.names.en) if role else role_id
-
+        role_name = partial(settings.role_name, locale=locale)
         lines = [translate(locale, "invitation.mail_intro", account=row.account_name, number=row.account_number,
                            role=role_name(row.account_role))]
         if row.project_role and row.project_name:

@@ -23,7 +23,13 @@ from contract.accounts import Accounts
 from contract.names import ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
 from webhooks.accounts.keycloak_store import KeycloakAccounts
 from webhooks.accounts.memberships import Memberships, NotFound, account_name
-from webhooks.accounts.rules import Holder, RoleRefused, check_account_change, check_project_change
+from webhooks.accounts.rules import (
+    Holder,
+    RoleRefused,
+    check_account_change,
+    check_project_change,
+    may_manage_members,
+)
 from webhooks.db import Base, UtcDateTime
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
@@ -98,18 +104,16 @@ class Invitations:
         self._now = clock or (lambda: datetime.now(UTC))
 
     def _manager(self, realm: str, org_id: str, actor_id: str | None) -> tuple[Accounts, Holder | None, dict]:
-        """The settings, the actor's live roles (None for the operator, who may grant any role) and
-        the account; NotFound for a non-member."""
+        """The settings, the account and the actor's live roles (None for the operator, who may grant
+        any role the tenant declares); NotFound for a non-member."""
         settings = self._memberships.settings(realm)
+        if actor_id is not None:
+            account, actor = self._memberships.membership(realm, org_id, actor_id)
+            return settings, actor, account
         account = self._store.account(realm, org_id)
         if account is None:
-            raise NotFound("No such account, or you are not a member of it.")
-        if actor_id is None:
-            return settings, None, account
-        actor = self._memberships.holder(realm, org_id, actor_id)
-        if actor is None:
-            raise NotFound("No such account, or you are not a member of it.")
-        return settings, actor, account
+            raise NotFound("No such account.")
+        return settings, None, account
 
     def _check(self, settings: Accounts, actor: Holder | None, row: InvitationRow | Invite) -> None:
         if actor is None:  # the operator, by `idp invite`: only the roles must exist
@@ -135,11 +139,7 @@ class Invitations:
             raise DomainError("project_id and project_role go together: name both or neither.", code="invalid_body",
                               status=422)
         self._check(settings, actor, invite)
-        project = None
-        if invite.project_id is not None:
-            project = next((p for p in self._memberships.projects(realm, org_id) if p.id == invite.project_id), None)
-            if project is None:
-                raise NotFound("No such project in this account.")
+        project = self._memberships.project(realm, org_id, invite.project_id) if invite.project_id else None
         if any((m.get("email") or "").lower() == email for m in self._store.members(realm, org_id)):
             raise DomainError(f"{email} is already a member of this account.", code="already_member", status=409)
         now, secret = self._now(), secrets.token_urlsafe(32)
@@ -167,7 +167,7 @@ class Invitations:
     def pending(self, realm: str, org_id: str, actor_id: str) -> list[InvitationRow]:
         """Pending invitations, to those who may manage members."""
         settings, actor, _ = self._manager(realm, org_id, actor_id)
-        if actor is not None and actor.account_role not in settings.managers("account"):
+        if actor is not None and not may_manage_members(settings, actor):
             raise RoleRefused("Your role may not see or manage invitations.")
         with self._sessions() as session:
             return list(session.scalars(select(InvitationRow).where(
@@ -252,14 +252,12 @@ class Invitations:
         if self._memberships.holder(realm, row.org_id, user_id) is not None:
             raise DomainError("You are already a member of this account.", code="already_member", status=409)
         self._store.add_member(realm, row.org_id, user_id)
-        self._store.join(realm, row.org_id, self._store.group(realm, row.org_id, [ACCOUNT_ROLES_GROUP,
-                                                                                  row.account_role]), user_id)
+        self._store.give(realm, row.org_id, [ACCOUNT_ROLES_GROUP, row.account_role], user_id)
         if row.project_role and row.project_id:
             # By id: the project may have been renamed since; gone, and only the account role is given.
             project = next((p for p in self._memberships.projects(realm, row.org_id) if p.id == row.project_id), None)
             if project is not None:
-                group = self._store.group(realm, row.org_id, [PROJECTS_GROUP, project.name, row.project_role])
-                self._store.join(realm, row.org_id, group, user_id)
+                self._store.give(realm, row.org_id, [PROJECTS_GROUP, project.name, row.project_role], user_id)
         with self._sessions.begin() as session:
             done = session.execute(update(InvitationRow).where(
                 InvitationRow.id == invitation_id, InvitationRow.state == "pending").values(

@@ -93,6 +93,14 @@ class KeycloakAccounts:
 
         self._gateway.call(realm, "giving a role", join)
 
+    def give(self, realm: str, org_id: str, path: list[str], user_id: str) -> None:
+        """Make the member hold the role at path (e.g. ["roles", "owner"]): join its group."""
+        self.join(realm, org_id, self.group(realm, org_id, path), user_id)
+
+    def take(self, realm: str, org_id: str, path: list[str], user_id: str) -> None:
+        """The member no longer holds the role at path."""
+        self.leave(realm, org_id, self.group(realm, org_id, path), user_id)
+
     def _get(self, realm: str, path: str, doing: str, **params: str) -> object | None:
         """GET a path under the realm's organizations; None on 404."""
         def get(admin: KeycloakAdmin) -> object | None:

@@ -7,11 +7,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from contract.accounts import Accounts
+from contract.accounts import PROJECT_NAME_MAX, Accounts, project_name
 from contract.names import ACCOUNT_NAME_ATTRIBUTE, ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
 from webhooks.accounts.events import AccountEvents
 from webhooks.accounts.keycloak_store import KeycloakAccounts
-from webhooks.accounts.rules import Holder, RoleRefused, check_account_change, check_project_change
+from webhooks.accounts.rules import (
+    Holder,
+    RoleRefused,
+    check_account_change,
+    check_project_change,
+    may_manage_members,
+    may_manage_projects,
+)
 from webhooks.accounts.service import AccountService, AccountsNotRunnable
 from webhooks.domain_errors import DomainError
 
@@ -73,16 +80,28 @@ class Memberships:
         groups = self._store.member_groups(realm, org_id, user_id)
         return None if groups is None else holder_of(groups)
 
-    def actor_roles(self, realm: str, org_id: str, user_id: str) -> Holder:
-        """The acting user's live roles; a non-member is told the account does not exist for them."""
-        holder = self.holder(realm, org_id, user_id) if self._store.account(realm, org_id) else None
-        if holder is None:
+    def membership(self, realm: str, org_id: str, user_id: str) -> tuple[dict, Holder]:
+        """The account and the acting user's live roles in it; a non-member is told the account does
+        not exist for them."""
+        account = self._store.account(realm, org_id)
+        holder = self.holder(realm, org_id, user_id) if account else None
+        if account is None or holder is None:
             raise NotFound("No such account, or you are not a member of it.")
-        return holder
+        return account, holder
+
+    def actor_roles(self, realm: str, org_id: str, user_id: str) -> Holder:
+        return self.membership(realm, org_id, user_id)[1]
 
     def projects(self, realm: str, org_id: str) -> list[Project]:
         top = next((g for g in self._store.top_groups(realm, org_id) if g["name"] == PROJECTS_GROUP), None)
         return [Project(g["id"], g["name"]) for g in self._store.children(realm, org_id, top["id"])] if top else []
+
+    def project(self, realm: str, org_id: str, project_id: str) -> Project:
+        """One project of the account by id (its name may have changed), or NotFound."""
+        found = next((p for p in self.projects(realm, org_id) if p.id == project_id), None)
+        if found is None:
+            raise NotFound("No such project in this account.")
+        return found
 
     def members(self, realm: str, org_id: str, actor_id: str | None) -> list[Member]:
         """Every member and their roles; any member may see them (actor None: the operator, by `idp`)."""
@@ -114,10 +133,9 @@ class Memberships:
             return
         check_account_change(settings, actor, target.account_role, role, self._owners(realm, org_id, settings))
         # Give the new role before taking the old: the member is never left with none.
-        self._store.join(realm, org_id, self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, role]), user_id)
+        self._store.give(realm, org_id, [ACCOUNT_ROLES_GROUP, role], user_id)
         if target.account_role:
-            old = self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, target.account_role])
-            self._store.leave(realm, org_id, old, user_id)
+            self._store.take(realm, org_id, [ACCOUNT_ROLES_GROUP, target.account_role], user_id)
         self.events.record(realm, org_id, "role_changed", actor_id, user_id, before=target.account_role, after=role)
 
     def remove(self, realm: str, org_id: str, actor_id: str, user_id: str) -> None:
@@ -126,7 +144,7 @@ class Memberships:
         target = self._target(realm, org_id, user_id)
         if target.account_role is not None:
             check_account_change(settings, actor, target.account_role, None, self._owners(realm, org_id, settings))
-        elif actor.account_role not in settings.managers("account"):
+        elif not may_manage_members(settings, actor):
             raise RoleRefused("Your role may not remove members.")
         self._store.remove_member(realm, org_id, user_id)
         self.events.record(realm, org_id, "member_removed", actor_id, user_id, role=target.account_role)
@@ -136,19 +154,15 @@ class Memberships:
         settings = self.settings(realm)
         actor = self.actor_roles(realm, org_id, actor_id)
         target = self._target(realm, org_id, user_id)
-        project = next((p for p in self.projects(realm, org_id) if p.id == project_id), None)
-        if project is None:
-            raise NotFound("No such project in this account.")
+        project = self.project(realm, org_id, project_id)
         old = target.project_roles.get(project_id)
         if old == role:
             return
         check_project_change(settings, actor, project_id, old, role)
         if role is not None:
-            self._store.join(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, project.name, role]),
-                             user_id)
+            self._store.give(realm, org_id, [PROJECTS_GROUP, project.name, role], user_id)
         if old is not None:
-            self._store.leave(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, project.name, old]),
-                              user_id)
+            self._store.take(realm, org_id, [PROJECTS_GROUP, project.name, old], user_id)
         self.events.record(realm, org_id, "project_role_changed", actor_id, user_id, project_id=project_id,
                            before=old, after=role)
 
@@ -159,23 +173,11 @@ def account_name(org: dict) -> str:
     return names[0] if names else org.get("name", "")
 
 
-def _valid_project_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 60 or "/" in name:
-        raise DomainError("name: 1 to 60 characters, no '/'.", code="invalid_name", status=422)
-    return name.strip()
-
-
-def may_manage_projects(settings: Accounts, actor: Holder, project_id: str | None = None) -> bool:
-    """An account role that grants project roles manages every project; a project role that grants
-    project roles manages its own project."""
-    project_ids = {r.id for r in settings.project_roles}
-
-    def grants_project_roles(role_id: str | None) -> bool:
-        role = settings.role(role_id) if role_id else None
-        return role is not None and bool(project_ids & set(role.grants))
-
-    own = actor.project_roles.get(project_id) if project_id else None
-    return grants_project_roles(actor.account_role) or grants_project_roles(own)
+def _project_name(name: object) -> str:
+    valid = project_name(name)
+    if valid is None:
+        raise DomainError(f"name: 1 to {PROJECT_NAME_MAX} characters, no '/'.", code="invalid_name", status=422)
+    return valid
 
 
 class Projects:
@@ -189,14 +191,12 @@ class Projects:
         actor = self._memberships.actor_roles(realm, org_id, actor_id)
         if not may_manage_projects(settings, actor):
             raise RoleRefused("Your role may not create projects.")
-        name = _valid_project_name(name)
+        name = _project_name(name)
         if any(p.name == name for p in self._memberships.projects(realm, org_id)):
             raise DomainError(f"There is a project named {name!r} already.", code="project_exists", status=409)
         project_id = self._store.group(realm, org_id, [PROJECTS_GROUP, name])
         if settings.default_project_role:  # the creator can work in it and bring others in
-            self._store.join(realm, org_id, self._store.group(realm, org_id, [PROJECTS_GROUP, name,
-                                                                              settings.default_project_role]),
-                             actor_id)
+            self._store.give(realm, org_id, [PROJECTS_GROUP, name, settings.default_project_role], actor_id)
         self._memberships.events.record(realm, org_id, "project_created", actor_id, actor_id, project_id=project_id,
                                         name=name)
         return Project(project_id, name)
@@ -204,12 +204,10 @@ class Projects:
     def rename(self, realm: str, org_id: str, actor_id: str, project_id: str, name: object) -> Project:
         settings = self._memberships.settings(realm)
         actor = self._memberships.actor_roles(realm, org_id, actor_id)
-        project = next((p for p in self._memberships.projects(realm, org_id) if p.id == project_id), None)
-        if project is None:
-            raise NotFound("No such project in this account.")
+        project = self._memberships.project(realm, org_id, project_id)
         if not may_manage_projects(settings, actor, project_id):
             raise RoleRefused("Your role may not rename this project.")
-        name = _valid_project_name(name)
+        name = _project_name(name)
         if any(p.name == name and p.id != project_id for p in self._memberships.projects(realm, org_id)):
             raise DomainError(f"There is a project named {name!r} already.", code="project_exists", status=409)
         self._store.rename_group(realm, org_id, project_id, name)

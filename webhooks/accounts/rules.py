@@ -28,11 +28,6 @@ class Holder:
     project_roles: dict[str, str]  # project id -> role
 
 
-def _names(settings: Accounts, role: str) -> str:
-    found = settings.role(role)
-    return found.names.en if found else role
-
-
 def check_account_change(settings: Accounts, actor: Holder, old: str | None, new: str | None,
                          owners: int) -> None:
     """May the actor move a member's account role from `old` to `new` (None: not a member / removed)?
@@ -41,11 +36,11 @@ def check_account_change(settings: Accounts, actor: Holder, old: str | None, new
         if settings.level(role) != "account":
             raise RoleRefused(f"{role!r} is not an account role of this provider.", code="unknown_role", status=422)
         if actor.account_role is None or not settings.may_grant(actor.account_role, role):
-            mine = _names(settings, actor.account_role) if actor.account_role else "no role"
-            raise RoleRefused(f"Your role ({mine}) may not give or take away the role {_names(settings, role)}.")
+            mine = settings.role_name(actor.account_role) if actor.account_role else "no role"
+            raise RoleRefused(f"Your role ({mine}) may not give or take away the role {settings.role_name(role)}.")
     if old == settings.owner_role and new != settings.owner_role and owners <= 1:
-        raise LastOwner(f"An account always keeps one {_names(settings, settings.owner_role)}: make another member "
-                        f"{_names(settings, settings.owner_role)} first.")
+        raise LastOwner(f"An account always keeps one {settings.role_name(settings.owner_role)}: make another member "
+                        f"{settings.role_name(settings.owner_role)} first.")
 
 
 def check_project_change(settings: Accounts, actor: Holder, project_id: str, old: str | None,
@@ -59,9 +54,22 @@ def check_project_change(settings: Accounts, actor: Holder, project_id: str, old
         in_project = actor.project_roles.get(project_id)
         by_project = in_project is not None and settings.may_grant(in_project, role)
         if not (by_account or by_project):
-            raise RoleRefused(f"Your roles may not give or take away the project role {_names(settings, role)}.")
+            raise RoleRefused(f"Your roles may not give or take away the project role {settings.role_name(role)}.")
 
 
 def may_manage_members(settings: Accounts, actor: Holder) -> bool:
     """Whether the actor may grant any account role (so may see and manage invitations)."""
     return actor.account_role is not None and actor.account_role in settings.managers("account")
+
+
+def may_manage_projects(settings: Accounts, actor: Holder, project_id: str | None = None) -> bool:
+    """An account role that grants project roles manages every project; a project role that grants
+    project roles manages its own project."""
+    project_ids = {r.id for r in settings.project_roles}
+
+    def grants_project_roles(role_id: str | None) -> bool:
+        role = settings.role(role_id) if role_id else None
+        return role is not None and bool(project_ids & set(role.grants))
+
+    own = actor.project_roles.get(project_id) if project_id else None
+    return grants_project_roles(actor.account_role) or grants_project_roles(own)

@@ -61,15 +61,12 @@ class AccountService:
             return row
         org_id = row.org_id or self._store.find(realm, row.account_number) or self._create(realm, row, settings)
         self._store.add_member(realm, org_id, user_id)
-        self._store.join(realm, org_id, self._store.group(realm, org_id, [ACCOUNT_ROLES_GROUP, settings.owner_role]),
-                         user_id)
+        self._store.give(realm, org_id, [ACCOUNT_ROLES_GROUP, settings.owner_role], user_id)
         if settings.default_project:
             project = [PROJECTS_GROUP, settings.default_project]
             self._store.group(realm, org_id, project)
             if settings.default_project_role:
-                self._store.join(realm, org_id, self._store.group(realm, org_id, [*project,
-                                                                                 settings.default_project_role]),
-                                 user_id)
+                self._store.give(realm, org_id, [*project, settings.default_project_role], user_id)
         with self._sessions.begin() as session:
             stored = session.get(AccountRow, row.id)
             stored.org_id, stored.state = org_id, "open"

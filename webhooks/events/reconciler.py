@@ -57,7 +57,7 @@ class Reconciler:
         with self._lock:
             for realm in sorted(set(self._realms())):
                 try:
-                    if not self._gateway.realm_exists(realm):
+                    if not self._gateway.realm_exists(realm, fresh=True):
                         continue  # deleted since its last event: nothing left to pull, nothing failed
                     result.processed += self._reconcile(realm)
                 except DomainError as exc:

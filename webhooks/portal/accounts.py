@@ -10,8 +10,8 @@ from functools import partial
 from flask import current_app, redirect, render_template, request, url_for
 
 from webhooks.accounts.invitations import Invite
-from webhooks.accounts.memberships import account_name, may_manage_projects
-from webhooks.accounts.rules import may_manage_members
+from webhooks.accounts.memberships import account_name
+from webhooks.accounts.rules import may_manage_members, may_manage_projects
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import translate
 from webhooks.page_language import page_locale
@@ -21,8 +21,7 @@ from webhooks.portal.views import bp, signed_in_page
 
 def _names(realm: str, locale: str) -> dict[str, str]:
     settings = current_app.extensions["memberships"].settings(realm)
-    every = settings.account_roles + settings.project_roles
-    return {r.id: (getattr(r.names, locale, None) or r.names.en) for r in every}
+    return {r.id: settings.role_name(r.id, locale) for r in settings.account_roles + settings.project_roles}
 
 
 @bp.get("/accounts")
@@ -40,8 +39,7 @@ def _account_page(realm: str, user: SignedInUser, org_id: str, error: str | None
     locale = page_locale()
     memberships = current_app.extensions["memberships"]
     settings = memberships.settings(realm)
-    actor = memberships.actor_roles(realm, org_id, user.user_id)
-    account = current_app.extensions["accounts_store"].account(realm, org_id) or {}  # actor_roles checked it
+    account, actor = memberships.membership(realm, org_id, user.user_id)
     manages = may_manage_members(settings, actor)
     projects = memberships.projects(realm, org_id)
     mine = actor.account_role or ""

@@ -19,19 +19,15 @@ from webhooks.portal.sign_in import SignedInUser
 from webhooks.portal.views import RETURN_KEY, _realm, _sign_in, bp, signed_in_page
 
 
-def _role_name(realm: str, role_id: str, locale: str) -> str:
-    role = current_app.extensions["memberships"].settings(realm).role(role_id)
-    return (getattr(role.names, locale, None) or role.names.en) if role else role_id
-
-
 def _page(realm: str, user: SignedInUser | None, row: InvitationRow, secret: str, accepted: bool = False):
     locale = page_locale()
+    settings = current_app.extensions["memberships"].settings(realm)
     return render_template(
         "portal/invitation.html", t=partial(translate, locale), locale=locale, realm=realm, user=user, row=row,
         secret=secret, accepted=accepted, page_title=translate(locale, "invitation.title"),
         tenant_name=current_app.extensions["keycloak"].display_name(realm),
-        role=_role_name(realm, row.account_role, locale),
-        project_role=_role_name(realm, row.project_role, locale) if row.project_role else None)
+        role=settings.role_name(row.account_role, locale),
+        project_role=settings.role_name(row.project_role, locale) if row.project_role else None)
 
 
 @bp.get("/invitations/<invitation_id>")
