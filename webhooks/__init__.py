@@ -24,7 +24,7 @@ from webhooks.cards.service import CardService
 from webhooks.cards.step import CardStepPlugin
 from webhooks.code_store import CodeStore
 from webhooks.config import ServiceConfig
-from webhooks.db import make_engine, make_sessions, upgrade
+from webhooks.db import make_engine, make_sessions, require_current, upgrade
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.email_code.service import EmailCodeService
 from webhooks.email_code.step import EmailCodeStepPlugin
@@ -47,10 +47,12 @@ from webhooks.security_headers import configure_security_headers
 MAX_REQUEST_BYTES = 64 * 1024
 
 
-def configure_database(app: Flask, config: ServiceConfig) -> None:
-    """Engine and session factory, schema brought up to date."""
+def configure_database(app: Flask, config: ServiceConfig, migrate: bool) -> None:
+    """Engine and session factory on a schema that is current (migrated here only when asked)."""
     engine = make_engine(config.database_url)
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
+    require_current(engine)
     app.extensions["db_engine"] = engine
     app.extensions["db_sessions"] = make_sessions(engine)
 
@@ -189,8 +191,9 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
         app.register_blueprint(dev_events_bp)
 
 
-def create_app(config: ServiceConfig | None = None) -> Flask:
-    """Application factory."""
+def create_app(config: ServiceConfig | None = None, *, migrate: bool = False) -> Flask:
+    """Application factory. The schema must be current (`python -m webhooks migrate`); migrate=True
+    upgrades it first, for tests on a throwaway database."""
     config = config or ServiceConfig.from_env()
     app = Flask(__name__)
     app.config["SERVICE"] = config
@@ -200,7 +203,7 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         # Behind N reverse proxies: take the client's address (per-IP phone limits) and scheme from them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies,
                                 x_host=config.trusted_proxies)
-    configure_database(app, config)
+    configure_database(app, config, migrate)
     # The step kinds this service runs: filled by configure_onboarding, asked by the wizard and by
     # the account-deletion handler.
     app.extensions["onboarding_steps"] = StepRegistry()

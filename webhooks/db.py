@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -51,10 +53,42 @@ def make_sessions(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+class SchemaNotCurrent(RuntimeError):
+    """The database's schema is not the one this code needs; the message says what to run."""
+
+
+def _alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration this code ships."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the schema to the newest migration; returns that revision. Run by `python -m webhooks
+    migrate`, once per deployment, never by every worker at start: two workers migrating the same
+    database at once would race."""
+    cfg = _alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+    return head_revision()
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to serve on a schema older (or newer) than the code's."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        found = f"at revision {current}" if current else "empty"
+        raise SchemaNotCurrent(f"The service's database is {found}; this version needs revision {head}. "
+                               "Run `python -m webhooks migrate` (with the same IDP_SERVICE_DATABASE_URL) first.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,12 +153,22 @@ def start_service(settings: Settings, console: Console) -> int:
     """Start the service (and its dev SMTP sink) and wait until /healthz answers; returns its pid."""
     state = StateDir(settings.state_dir)
     log = state.logs / "service.log"
-    pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], service_env(settings, state), log,
-                          settings.home)
+    env = service_env(settings, state)
+    migrate_service_database(settings, env)
+    pid = processes.spawn([sys.executable, "-m", "webhooks", "serve"], env, log, settings.home)
     with console.status("Starting the service and its dev mail sink"):
         processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), pid, "The service", log,
                              SERVICE_START_TIMEOUT)
     return pid
+
+
+def migrate_service_database(settings: Settings, env: dict[str, str]) -> None:
+    """`python -m webhooks migrate`: the schema is brought up to date once, before any worker starts."""
+    result = subprocess.run([sys.executable, "-m", "webhooks", "migrate"], cwd=settings.home, env=env,
+                            capture_output=True, text=True, check=False, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeFailure(f"Migrating the service's database failed (exit {result.returncode}):\n"
+                             f"{(result.stderr or result.stdout).strip()[-2000:]}")
 
 
 def stop_service(settings: Settings) -> bool:

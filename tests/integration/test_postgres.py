@@ -17,8 +17,9 @@ from webhooks.config import ServiceConfig
 @pytest.fixture(scope="module")
 def app():
     with running_postgres() as url:
-        app = create_app(ServiceConfig(database_url=url, port=0, smtp_port=0, dev_inbox=True, webhook_secret=SECRET,
-                                       onboarding_secret="c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="))
+        config = ServiceConfig(database_url=url, port=0, smtp_port=0, dev_inbox=True, webhook_secret=SECRET,
+                               onboarding_secret="c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==")
+        app = create_app(config, migrate=True)
         app.extensions["event_intake"].effects.clear()  # storage only here; no Keycloak behind this app
         yield app
 
@@ -53,3 +54,9 @@ def test_limits_hold_under_parallel_takes_on_postgres(app):
     sessions = app.extensions["db_sessions"]
     assert sorted(r for r in parallel_takes(sessions, limit=5, tries=30) if r is not None) == [1, 2, 3, 4, 5]
     assert parallel_cooldowns(sessions, tries=20).count(0) == 1
+
+
+def test_the_migrations_build_exactly_the_models_on_postgres(app):
+    from tests.unit.test_migrations import models_differ_from
+
+    assert models_differ_from(app.extensions["db_engine"]) == []

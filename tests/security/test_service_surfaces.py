@@ -30,6 +30,7 @@ def production_service(tmp_path_factory):
            "IDP_SERVICE_DATABASE_URL": f"sqlite:///{folder / 'service.db'}", "IDP_KEYCLOAK_URL": "http://127.0.0.1:9",
            "IDP_SERVICE_RECONCILE_INTERVAL": "3600"}
     log = folder / "service.log"
+    subprocess.run([sys.executable, "-m", "webhooks", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "webhooks", "serve"], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)

@@ -55,14 +55,20 @@ def test_both_profiles_resolve_and_wait_for_healthy_dependencies(resolved, tmp_p
     assert _config(_env_file(tmp_path)).returncode == 0
     services = resolved["services"]
     assert {name for name, s in services.items() if not s.get("profiles")} == {
-        "postgres", "keycloak", "service", "apply", "mail"}
+        "postgres", "keycloak", "migrate", "service", "worker", "apply", "mail"}
     assert {name for name, s in services.items() if s.get("profiles") == ["cluster"]} == {"keycloak-2", "proxy"}
+    one_shot = {"apply", "migrate"}
     for name, service in resolved["services"].items():
-        if name != "apply":
+        if name not in one_shot:
             assert "healthcheck" in service, f"{name} has no healthcheck"
-        for dependency in (service.get("depends_on") or {}).values():
-            assert dependency["condition"] == "service_healthy", name
+        for needed, dependency in (service.get("depends_on") or {}).items():
+            wanted = "service_completed_successfully" if needed in one_shot else "service_healthy"
+            assert dependency["condition"] == wanted, name
     assert resolved["services"]["apply"]["command"] == ["idp", "apply"]
+    # Migrations run once, before gunicorn's workers start; the reconciler runs once, beside them.
+    assert resolved["services"]["migrate"]["command"] == ["python", "-m", "webhooks", "migrate"]
+    assert resolved["services"]["service"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert resolved["services"]["worker"]["command"] == ["python", "-m", "webhooks", "worker"]
     assert "postgres-data" in resolved["volumes"]
 
 

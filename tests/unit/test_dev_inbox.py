@@ -17,7 +17,7 @@ from webhooks.devinbox.smtp_sink import start_smtp_sink
 def app(tmp_path):
     config = ServiceConfig(database_url=f"sqlite:///{tmp_path / 'service.db'}", port=0, smtp_port=free_port(),
                            dev_inbox=True)
-    app = create_app(config)
+    app = create_app(config, migrate=True)
     sink = start_smtp_sink(app.extensions["dev_inbox"], config.smtp_port)
     yield app
     sink.stop()
@@ -69,6 +69,6 @@ def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(tm
     from flask import request
 
     app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 'p.db'}", port=0, smtp_port=0,
-                                   dev_inbox=False, trusted_proxies=1))
+                                   dev_inbox=False, trusted_proxies=1), migrate=True)
     app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
     assert app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).text == "203.0.113.7"

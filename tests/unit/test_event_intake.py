@@ -19,7 +19,7 @@ SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode()
 @pytest.fixture
 def app(tmp_path):
     app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
-                                   dev_inbox=True, webhook_secret=SECRET))
+                                   dev_inbox=True, webhook_secret=SECRET), migrate=True)
     # Intake alone: REGISTER's accounts effect talks to Keycloak (tests/integration/test_accounts.py).
     app.extensions["event_intake"].effects.clear()
     return app
@@ -88,7 +88,7 @@ def test_an_unsigned_delivery_is_refused(app):
 
 def test_without_a_secret_the_service_accepts_nothing(tmp_path):
     app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
-                                   dev_inbox=True, webhook_secret=""))
+                                   dev_inbox=True, webhook_secret=""), migrate=True)
     body, headers = _delivery(_event())
     assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 401
 

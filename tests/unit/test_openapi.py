@@ -14,7 +14,7 @@ HTML_PAGES = ("/onboarding", "/dev/inbox", "/theme", "/static", "/my/")
 
 def test_the_document_is_valid_and_matches_the_routes(tmp_path):
     app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
-                                   dev_inbox=True))
+                                   dev_inbox=True), migrate=True)
     document = app.test_client().get("/openapi.json").get_json()
     validate(document)
     routes = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
