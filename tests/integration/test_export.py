@@ -7,6 +7,7 @@ import subprocess
 import uuid
 
 from tests.integration.test_apply import IDP
+from tests.support.stack import ROOT
 
 
 def test_export_is_byte_identical_twice_has_no_secrets_and_imports(make_tenant, stack, admin, tmp_path):
@@ -40,3 +41,26 @@ def idp_export(stack, tenant, exports) -> subprocess.CompletedProcess:
     env = stack.env(IDP_CONFIG_DIR=str(tenant.config_dir), IDP_EXPORTS_DIR=str(exports))
     return subprocess.run([IDP, "export", "--realm", tenant.realm], env=env, capture_output=True, text=True,
                           timeout=120, check=False)
+
+
+def test_the_shipped_exports_are_what_a_fresh_keycloak_gives(stack, admin, tmp_path):
+    """`realm-exports/` is what `idp export` of idp-config/ gives on any fresh Keycloak: this one was
+    started by the test run, the shipped files on another machine. The settings are `make run`'s
+    defaults, which the shipped files were made with."""
+    exports = tmp_path / "exports"
+    env = stack.env(IDP_KEYCLOAK_URL=stack.keycloak_url, IDP_ADMIN_USER=stack.admin_user,
+                    IDP_ADMIN_PASSWORD=stack.admin_password, IDP_SMTP_HOST="127.0.0.1", IDP_SMTP_PORT="2525",
+                    IDP_SERVICE_PUBLIC_URL="http://127.0.0.1:5080", IDP_EXPORTS_DIR=str(exports),
+                    IDP_SERVICE_CLIENT_SECRET=stack.secrets.service_client_secret)
+    shipped = sorted((ROOT / "realm-exports").glob("*.json"))
+    try:
+        for command in ("apply", "export"):
+            result = subprocess.run([IDP, command], env=env, capture_output=True, text=True, timeout=300, check=False)
+            assert result.returncode == 0, result.stdout + result.stderr
+        assert sorted(p.name for p in exports.glob("*.json")) == [p.name for p in shipped]
+        for expected in shipped:
+            assert (exports / expected.name).read_text() == expected.read_text(), \
+                f"{expected.name} differs: regenerate realm-exports/ (`idp export`) or sort what Keycloak orders freely"
+    finally:
+        for realm in (p.stem for p in shipped):  # other tests may want to create the shipped realms afresh
+            admin.delete_realm(realm)
