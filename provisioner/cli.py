@@ -18,7 +18,7 @@ from provisioner import reconcile
 from provisioner.config.loader import load_tenants
 from provisioner.connection import open_target
 from provisioner.errors import IdpError
-from provisioner.runtime import stack
+from provisioner.runtime import production, stack
 from provisioner.runtime.state import StateDir, admin_credentials
 from provisioner.settings import Settings
 
@@ -70,8 +70,13 @@ def stack_status(settings: Settings) -> dict:
     except IdpError:
         realms = []
     admin = admin_credentials(state) if state.admin_file.exists() else None
+    nodes = [{"name": "node-2", "url": f"http://127.0.0.1:{local.keycloak_2_port}",
+               "management_url": f"http://127.0.0.1:{local.management_2_port}", "pid": info.get("keycloak_2_pid")}
+             ] if info and info.get("nodes") == 2 else []
     return {
         "running": info is not None,
+        "profile": (info or {}).get("profile", "dev"),
+        "other_keycloak_nodes": nodes,
         "keycloak": {"url": kc, "local_url": local.keycloak_url, "port": local.keycloak_port,
                      "admin_console": f"{kc}/admin/master/console/",
                      "management_url": local.management_url, "health": f"{local.management_url}/health/ready",
@@ -110,10 +115,18 @@ def install() -> None:
 
 @app.command()
 @friendly
-def up() -> None:
+def up(profile: Annotated[str, typer.Option(
+        help="dev: Keycloak on its file database, one service process. production: PostgreSQL, Keycloak "
+             "built for it, the service under gunicorn. cluster: production with a second Keycloak node.")]
+        = "dev") -> None:
     """Start the stack (service + dev mail sink, Keycloak) and apply every tenant."""
     settings = _settings()
-    stack.up(settings, console)
+    if profile not in production.PROFILES:
+        raise IdpError(f"There is no profile {profile!r}.", f"Choose one of: {', '.join(production.PROFILES)}.")
+    if profile == "dev":
+        stack.up(settings, console)
+    else:
+        production.up(settings, console, profile)
     _apply(settings, prune=False)
     _print_where_to_go(stack_status(settings))
 
@@ -140,11 +153,14 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readabl
 
 @app.command()
 @friendly
-def logs(which: Annotated[str, typer.Argument(help="keycloak, service, maven or kc-build")] = "keycloak",
+def logs(which: Annotated[str, typer.Argument(
+        help="keycloak, service, maven or kc-build; in the production profile also keycloak-2, "
+             "service-access, service-worker, postgres")] = "keycloak",
          follow: Annotated[bool, typer.Option("-f", "--follow")] = False,
          lines: Annotated[int, typer.Option("-n", "--lines")] = 100) -> None:
     """Show the end of a log file (and follow it with -f)."""
-    files = {"keycloak": "keycloak.log", "service": "service.log", "maven": "maven.log", "kc-build": "kc-build.log"}
+    files = {name: f"{name}.log" for name in ("keycloak", "service", "maven", "kc-build", "keycloak-2",
+                                              "service-access", "service-worker", "postgres")}
     if which not in files:
         raise IdpError(f"There is no log called {which!r}.", f"Choose one of: {', '.join(files)}.")
     path = StateDir(_settings().state_dir).logs / files[which]

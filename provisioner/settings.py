@@ -28,6 +28,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _workers(env: Mapping[str, str]) -> int:
+    raw = env.get("IDP_SERVICE_WORKERS", "")
+    if raw == "":
+        return 4
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise IdpError(f"IDP_SERVICE_WORKERS={raw!r} is not a number of gunicorn workers.", "Use 1 to 64.")
+    return int(raw)
+
+
 def _public_url(raw: str) -> str | None:
     if not raw:
         return None
@@ -52,6 +61,12 @@ class Settings:
     service_port: int
     smtp_port: int
     java_home: Path | None
+    # The production profile's extra parts (see runtime/production.py).
+    postgres_port: int = 5433
+    keycloak_2_port: int = 8081
+    management_2_port: int = 9001
+    cluster_port: int = 7800  # JGroups of node 1; node 2 uses the next port
+    service_workers: int = 4
     # The URL users and relying apps reach Keycloak at. Keycloak builds every link (issuer, email
     # links, redirects) from it, never from a request's Host header.
     public_url: str | None = None
@@ -73,6 +88,12 @@ class Settings:
             service_port=_port(env, "IDP_SERVICE_PORT", 5080),
             smtp_port=_port(env, "IDP_SMTP_PORT", 2525),
             java_home=Path(env["JAVA_HOME"]) if env.get("JAVA_HOME") else None,
+            postgres_port=_port(env, "IDP_POSTGRES_PORT", 5433),
+            keycloak_2_port=_port(env, "IDP_KEYCLOAK_2_PORT", 8081),
+            management_2_port=_port(env, "IDP_MANAGEMENT_2_PORT", 9001),
+            # JGroups' failure detection listens 50000 above it: keep it below 15536.
+            cluster_port=_port(env, "IDP_CLUSTER_PORT", 7800),
+            service_workers=_workers(env),
             public_url=_public_url(env.get("IDP_KEYCLOAK_PUBLIC_URL", "")),
         )
 

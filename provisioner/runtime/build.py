@@ -14,6 +14,8 @@ from provisioner.runtime.distribution import KEYCLOAK_VERSION
 EXTENSION_JAR = "idp-keycloak-extensions.jar"
 # Build-time options of the local server; runtime options are passed at start (see stack.py).
 BUILD_OPTIONS = ("--db=dev-file", "--health-enabled=true")
+# The production profile's server (see production.py): PostgreSQL, as the compose file's image.
+POSTGRES_BUILD_OPTIONS = ("--db=postgres", "--health-enabled=true", "--metrics-enabled=true")
 
 
 def _tree_digest(paths: list[Path]) -> str:
@@ -54,9 +56,10 @@ def ensure_extension(project: Path, keycloak_home: Path, java_home: Path, log_di
     return jar
 
 
-def ensure_built(keycloak_home: Path, providers: list[Path], java_home: Path, log_dir: Path) -> bool:
+def ensure_built(keycloak_home: Path, providers: list[Path], java_home: Path, log_dir: Path,
+                 options: tuple[str, ...] = BUILD_OPTIONS) -> bool:
     """Copy providers in and run `kc.sh build` if version, options or providers changed; True if it ran."""
-    digest = hashlib.sha256(KEYCLOAK_VERSION.encode() + "\0".join(BUILD_OPTIONS).encode())
+    digest = hashlib.sha256(KEYCLOAK_VERSION.encode() + "\0".join(options).encode())
     for jar in sorted(providers):
         digest.update(jar.name.encode() + jar.read_bytes())
     stamp = keycloak_home / ".idp-build-stamp"
@@ -68,7 +71,7 @@ def ensure_built(keycloak_home: Path, providers: list[Path], java_home: Path, lo
     for jar in providers:
         shutil.copy2(jar, target / jar.name)
     env = {**os.environ, "JAVA_HOME": str(java_home)}
-    _run([str(keycloak_home / "bin" / "kc.sh"), "build", *BUILD_OPTIONS], log_dir / "kc-build.log", env,
+    _run([str(keycloak_home / "bin" / "kc.sh"), "build", *options], log_dir / "kc-build.log", env,
          keycloak_home, "kc.sh build")
     stamp.write_text(digest.hexdigest())
     return True

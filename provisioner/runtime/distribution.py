@@ -88,9 +88,10 @@ def _extract(archive: Path, into: Path) -> None:
                 os.chmod(into / member.filename, mode)
 
 
-def ensure_unpacked(cache_dir: Path, state_dir: Path) -> Path:
-    """The Keycloak home inside the state folder, unpacked once from the verified archive."""
-    home = state_dir / f"keycloak-{KEYCLOAK_VERSION}"
+def ensure_unpacked(cache_dir: Path, state_dir: Path, variant: str = "") -> Path:
+    """The Keycloak home inside the state folder, unpacked once from the verified archive. A variant
+    (e.g. "postgres") is a home of its own: `kc.sh build` fixes the database vendor into a home."""
+    home = state_dir / (f"keycloak-{KEYCLOAK_VERSION}" + (f"-{variant}" if variant else ""))
     marker = home / ".idp-unpacked"
     if marker.exists():
         return home

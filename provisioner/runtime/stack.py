@@ -36,17 +36,19 @@ class Installation:
     keycloak_home: Path
 
 
-def install(settings: Settings, console: Console) -> Installation:
-    """Fetch, verify, unpack and build everything the stack needs; idempotent and incremental."""
+def install(settings: Settings, console: Console, postgres: bool = False) -> Installation:
+    """Fetch, verify, unpack and build everything the stack needs; idempotent and incremental. With
+    postgres, a second Keycloak home built for PostgreSQL (the production profile's)."""
     state = StateDir(settings.state_dir)
     state.ensure()
     java_home, major = find_java(settings.java_home)
     console.print(f"Java {major} at {java_home}")
-    home = distribution.ensure_unpacked(settings.cache_dir, settings.state_dir)
+    home = distribution.ensure_unpacked(settings.cache_dir, settings.state_dir, "postgres" if postgres else "")
     console.print(f"Keycloak {distribution.KEYCLOAK_VERSION} at {home}")
     jar = build.ensure_extension(settings.home, home, java_home, state.logs)
+    options = build.POSTGRES_BUILD_OPTIONS if postgres else build.BUILD_OPTIONS
     with console.status("kc.sh build (only when providers or build options changed)"):
-        rebuilt = build.ensure_built(home, [jar], java_home, state.logs)
+        rebuilt = build.ensure_built(home, [jar], java_home, state.logs, options)
     console.print("Keycloak build " + ("updated" if rebuilt else "unchanged"))
     build.link_themes(home, settings.home / "themes")
     return Installation(java_home, home)
@@ -134,7 +136,7 @@ def up(settings: Settings, console: Console) -> bool:
         "dev SMTP": (settings.smtp_port, "IDP_SMTP_PORT"),
     })
     installation = install(settings, console)
-    info = {"keycloak_pid": None, **_ports(settings), "public_url": settings.keycloak_public_url}
+    info = {"keycloak_pid": None, **recorded_ports(settings), "public_url": settings.keycloak_public_url}
     info["service_pid"] = start_service(settings, console)
     write_stack(state, info)
     env = keycloak_env(settings, state, installation)
@@ -186,19 +188,30 @@ def restart_service(settings: Settings, console: Console) -> None:
     write_stack(state, info)
 
 
-def _ports(settings: Settings) -> dict[str, int]:
+def recorded_ports(settings: Settings) -> dict[str, int]:
     return {"keycloak_port": settings.keycloak_port, "management_port": settings.management_port,
-            "service_port": settings.service_port, "smtp_port": settings.smtp_port}
+            "service_port": settings.service_port, "smtp_port": settings.smtp_port,
+            "postgres_port": settings.postgres_port, "keycloak_2_port": settings.keycloak_2_port,
+            "management_2_port": settings.management_2_port, "cluster_port": settings.cluster_port}
+
+
+# What `down` stops, in order: Keycloak nodes first (their last webhooks still reach the service).
+PROCESSES = (("Keycloak", "keycloak_pid"), ("Keycloak node 2", "keycloak_2_pid"), ("the service", "service_pid"),
+             ("the service's worker", "worker_pid"))
 
 
 def down(settings: Settings, console: Console) -> None:
-    """Stop Keycloak, then the service."""
+    """Stop Keycloak, then the service (and, in the production profile, its worker and PostgreSQL)."""
     state = StateDir(settings.state_dir)
     info = read_stack(state) or {}
-    stopped = [name for name, key in (("Keycloak", "keycloak_pid"), ("the service", "service_pid"))
-               if processes.stop(info.get(key))]
+    stopped = [name for name, key in PROCESSES if processes.stop(info.get(key))]
+    if info.get("postgres_data"):
+        from provisioner.runtime import postgres
+
+        if postgres.stop(Path(info["postgres_data"])):
+            stopped.append("PostgreSQL")
     state.stack_file.unlink(missing_ok=True)
-    console.print("Stopped " + " and ".join(stopped) + "." if stopped else "Nothing was running.")
+    console.print("Stopped " + ", ".join(stopped) + "." if stopped else "Nothing was running.")
 
 
 def settings_for_running_stack(settings: Settings) -> Settings:
@@ -206,7 +219,7 @@ def settings_for_running_stack(settings: Settings) -> Settings:
     info = read_stack(StateDir(settings.state_dir))
     if not info:
         return settings
-    ports = {k: info[k] for k in _ports(settings)}
+    ports = {k: info.get(k, default) for k, default in recorded_ports(settings).items()}
     started = replace(settings, **ports, public_url=None)
     # A stack started with its default (loopback) public URL keeps it when its ports are read back.
     public = info.get("public_url")

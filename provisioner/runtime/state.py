@@ -48,7 +48,10 @@ class StateDir:
         """Create the folders with owner-only access: they hold the admin secret and the database."""
         for folder in (self.root, self.logs, self.run, self.data):
             folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)
+        # 0711 (others may pass through, never list) is what the production profile's PostgreSQL
+        # needs when run by root: the server's own account must reach its data folder in here.
+        if self.root.stat().st_mode & 0o077 not in (0, 0o011):
+            os.chmod(self.root, 0o700)
 
 
 def admin_credentials(state: StateDir) -> AdminCredentials:
