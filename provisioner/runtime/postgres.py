@@ -90,12 +90,21 @@ def _give_to_server_user(path: Path) -> None:
 
 
 def _open_the_way(data: Path) -> None:
-    """As root, the server account must be able to reach its data folder inside the (0700) state dir:
-    let others traverse, not list, the folders above it; every secret file in them is 0600."""
+    """As root, the server account must reach its data folder inside the state dir: let others pass
+    through (never list) the state dir and its data folder (every secret file in them is 0600), and
+    check that every folder above lets them pass too."""
     if os.geteuid() != 0:
         return
-    for folder in (data.parent, data.parent.parent):
+    state_root = data.parent.parent
+    for folder in (data.parent, state_root):
         os.chmod(folder, 0o711)
+    for folder in state_root.resolve().parents:
+        if not folder.stat().st_mode & 0o001:
+            raise RuntimeFailure(
+                f"PostgreSQL runs as the `{SUPERUSER}` account, which cannot pass through {folder} to reach "
+                f"its data in {data}.",
+                "Put the state dir (IDP_STATE_DIR) under a folder others may pass through, e.g. /srv or /tmp, "
+                "or run idp as an ordinary user.")
 
 
 def initialise(data: Path, password: str) -> None:

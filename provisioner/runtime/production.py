@@ -112,7 +112,9 @@ def start_service_workers(settings: Settings, server: postgres.PostgresServer, c
     log = state.logs / "service.log"
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(settings.service_workers),
                 "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{settings.service_port}",
-                "--access-logfile", str(state.logs / "service-access.log"), "--graceful-timeout", "20",
+                "--access-logfile", str(state.logs / "service-access.log"),
+                # Which worker (pid) served each request, and in how many milliseconds.
+                "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms', "--graceful-timeout", "20",
                 "webhooks.wsgi:app"]
     service_pid = processes.spawn(gunicorn, env, log, settings.home)
     with console.status(f"Starting the service under gunicorn ({settings.service_workers} workers)"):
