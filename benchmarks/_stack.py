@@ -19,5 +19,6 @@ def local_stack():
 def summary(label: str, seconds: list[float]) -> str:
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return (f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.1f} ms "
-            f"p95={p95 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms")
+            f"p95={p95 * 1000:.1f} ms p99={p99 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms")

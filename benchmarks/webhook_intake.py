@@ -1,14 +1,16 @@
 """Signed webhook deliveries per second into the running service, and how fast replays are refused.
 
 Run with the stack up: .venv/bin/python -m benchmarks.webhook_intake [events] [threads]
-Loopback only; every event is a fresh LOGIN id in the `cloud` realm (LOGIN is never re-pulled, so
-the reconciler is not affected).
+Against `idp up` (one waitress process on SQLite) or `idp up --profile production` (gunicorn's
+workers on PostgreSQL); it says which. Loopback only; every event is a fresh LOGIN id in the
+`cloud` realm (LOGIN is never re-pulled, so the reconciler is not affected).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +20,7 @@ import requests
 from standardwebhooks import Webhook
 
 from benchmarks._stack import local_stack, summary
+from provisioner.runtime.state import StateDir, read_stack
 
 
 def main(events: int, threads: int) -> None:
@@ -25,7 +28,12 @@ def main(events: int, threads: int) -> None:
     url = f"{settings.service_url}/events/keycloak"
     signer = Webhook(secrets.webhook_secret)
     realm = "cloud"
-    http = requests.Session()
+    local = threading.local()  # one connection per client thread, kept alive
+
+    def http() -> requests.Session:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        return local.session
 
     def deliver(event_id: str) -> tuple[float, int]:
         body = json.dumps({"id": event_id, "kind": "user", "type": "LOGIN", "realm": realm,
@@ -34,7 +42,7 @@ def main(events: int, threads: int) -> None:
         headers = {"webhook-id": event_id, "webhook-timestamp": str(int(now.timestamp())),
                    "webhook-signature": signer.sign(event_id, now, body), "Content-Type": "application/json"}
         started = time.perf_counter()
-        status = http.post(url, data=body, headers=headers, timeout=10).status_code
+        status = http().post(url, data=body, headers=headers, timeout=10).status_code
         return time.perf_counter() - started, status
 
     ids = [f"bench-{uuid.uuid4()}" for _ in range(events)]
@@ -44,6 +52,10 @@ def main(events: int, threads: int) -> None:
     elapsed = time.perf_counter() - started
     with ThreadPoolExecutor(threads) as pool:
         replays = list(pool.map(deliver, ids[: max(1, events // 4)]))
+    profile = (read_stack(StateDir(settings.state_dir)) or {}).get("profile", "dev")
+    server = ("waitress, one process, SQLite" if profile == "dev"
+              else f"gunicorn, {settings.service_workers} workers x 4 threads, PostgreSQL")
+    print(f"profile {profile} ({server})")
     print(f"{events} signed deliveries with {threads} threads: {events / elapsed:.0f} events/s "
           f"(statuses {sorted({s for _, s in first})})")
     print(summary("delivery latency", [t for t, _ in first]))

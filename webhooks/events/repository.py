@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
+
+# The two databases the service runs on; both have INSERT ... ON CONFLICT.
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 class EventRepository:
@@ -19,18 +23,16 @@ class EventRepository:
 
     @staticmethod
     def claim(session: Session, event: dict, via: str) -> bool:
-        """Insert the event's id; False if it was processed before (then nothing else may happen)."""
-        if session.get(ProcessedEvent, event["id"]) is not None:
-            return False
-        try:
-            with session.begin_nested():
-                session.add(ProcessedEvent(
-                    id=event["id"], realm=event["realm"], kind=event.get("kind", "user"), type=event["type"],
-                    user_id=event.get("userId"), occurred_at_ms=int(event.get("time") or 0), received_via=via,
-                    processed_at=datetime.now(UTC)))
-        except IntegrityError:
-            return False  # a concurrent delivery of the same event won
-        return True
+        """Insert the event's id; False if it was processed before (then nothing else may happen).
+        One INSERT ... ON CONFLICT DO NOTHING: no read first, no savepoint, so concurrent deliveries
+        of one event on several workers cost one round trip each and exactly one wins."""
+        row = {"id": event["id"], "realm": event["realm"], "kind": event.get("kind", "user"), "type": event["type"],
+               "user_id": event.get("userId"), "occurred_at_ms": int(event.get("time") or 0), "received_via": via,
+               "processed_at": datetime.now(UTC)}
+        insert = _INSERTS[session.get_bind().dialect.name]
+        claimed = session.execute(insert(ProcessedEvent).values(**row).on_conflict_do_nothing(index_elements=["id"])
+                                  .returning(ProcessedEvent.id))
+        return claimed.first() is not None
 
     def seen(self, event_id: str) -> bool:
         with self.sessions() as session:
