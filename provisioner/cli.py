@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -18,6 +20,7 @@ from provisioner import reconcile
 from provisioner.config.loader import load_tenants
 from provisioner.connection import open_target
 from provisioner.errors import IdpError
+from provisioner.runtime import backup as backups
 from provisioner.runtime import production, stack
 from provisioner.runtime.state import StateDir, admin_credentials
 from provisioner.settings import Settings
@@ -167,6 +170,27 @@ def logs(which: Annotated[str, typer.Argument(
     if not path.exists():
         raise IdpError(f"{path} does not exist yet.", "Start the stack with `idp up` first.")
     subprocess.run(["tail", f"-n{lines}", *(["-F"] if follow else []), str(path)], check=False)
+
+
+@app.command("backup")
+@friendly
+def backup_command(output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Archive to write (default: idp-backup-<time>.tar.gz here).")] = None) -> None:
+    """Back up the local stack's databases and secrets into one archive (mode 0600)."""
+    settings = _settings()
+    target = output or Path(f"idp-backup-{datetime.now(UTC):%Y%m%d-%H%M%S}.tar.gz")
+    written = backups.backup(settings, target, console)
+    console.print(f"Backed up to {written} (it holds the admin password and the shared secrets: keep it private).")
+
+
+@app.command("restore")
+@friendly
+def restore_command(archive: Annotated[Path, typer.Argument(help="An archive written by `idp backup`.")]) -> None:
+    """Restore a backup into a fresh state dir (IDP_STATE_DIR); never over an existing stack."""
+    settings = _settings()
+    profile = backups.restore(settings, archive, console)
+    start = "idp up" if profile == "dev" else f"idp up --profile {profile}"
+    console.print(f"Restored into {settings.state_dir}. Start it with `{start}`.")
 
 
 @app.command()

@@ -9,6 +9,7 @@ import json
 import os
 import pwd
 import secrets
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,13 @@ def bindir() -> Path:
 
 def as_server_user(command: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root: as root, run them as the `postgres` account."""
-    return ["runuser", "-u", SUPERUSER, "--", *command] if os.geteuid() == 0 else command
+    if os.geteuid() != 0:
+        return command
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    if not Path(runuser).exists():
+        raise RuntimeFailure("As root, PostgreSQL is run through `runuser` (util-linux), which was not found.",
+                             "Install util-linux, or run idp as an ordinary user.")
+    return [runuser, "-u", SUPERUSER, "--", *command]
 
 
 def _run(command: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:

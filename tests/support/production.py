@@ -28,6 +28,15 @@ def free_cluster_port() -> int:
     raise RuntimeError("no free JGroups ports below 15536")
 
 
+def forget(state_dir: Path) -> None:
+    """Delete a state dir's data, logs and secrets; keep its built Keycloak home."""
+    state = StateDir(state_dir)
+    for leftover in (state.data, state.run, state.logs):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for secret in ("admin.json", "secrets.json", "postgres.json"):
+        (state_dir / secret).unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class ProductionStack(Stack):
     """The cluster profile: node 1 is the Stack's keycloak_url, node 2 its own."""
@@ -48,27 +57,30 @@ class ProductionStack(Stack):
         return json.loads(self.idp("status", "--json").stdout)
 
 
-@contextmanager
-def production_stack(state_dir: Path, profile: str = "cluster") -> Iterator[ProductionStack]:
-    """Start the profile with a fresh database (the built Keycloak home is kept between runs)."""
-    env_vars = {"IDP_HOME": str(ROOT), "IDP_STATE_DIR": str(state_dir),
+def production_env(state_dir: Path) -> dict[str, str]:
+    """`idp` settings for a production-profile state dir on free loopback ports."""
+    return {"IDP_HOME": str(ROOT), "IDP_STATE_DIR": str(state_dir),
                 "IDP_KEYCLOAK_PORT": str(free_port()), "IDP_MANAGEMENT_PORT": str(free_port()),
                 "IDP_KEYCLOAK_2_PORT": str(free_port()), "IDP_MANAGEMENT_2_PORT": str(free_port()),
                 "IDP_SERVICE_PORT": str(free_port()), "IDP_SMTP_PORT": str(free_port()),
                 "IDP_POSTGRES_PORT": str(free_port()), "IDP_CLUSTER_PORT": str(free_cluster_port()),
                 "IDP_SERVICE_RECONCILE_INTERVAL": "5"}
+
+
+@contextmanager
+def production_stack(state_dir: Path, profile: str = "cluster", fresh: bool = True) -> Iterator[ProductionStack]:
+    """Start the profile, with a fresh database unless told otherwise (the built Keycloak home is kept
+    between runs); stop it after."""
+    env_vars = production_env(state_dir)
     settings = Settings.from_env(env_vars)
     stack = ProductionStack(settings, "", "", env_vars)
     stack.idp("down")
-    state = StateDir(state_dir)
-    for leftover in (state.data, state.run, state.logs):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for secret in ("admin.json", "secrets.json", "postgres.json"):
-        (state_dir / secret).unlink(missing_ok=True)
+    if fresh:
+        forget(state_dir)
     started = stack.idp("up", "--profile", profile)
     try:
         assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
-        creds = admin_credentials(state)
+        creds = admin_credentials(StateDir(state_dir))
         yield ProductionStack(settings, creds.username, creds.password, env_vars)
     finally:
         stack.idp("down")
