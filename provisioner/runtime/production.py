@@ -104,11 +104,9 @@ def service_production_env(settings: Settings, server: postgres.PostgresServer) 
             "IDP_SERVICE_DATABASE_URL": server.url("service")}
 
 
-def start_service_workers(settings: Settings, server: postgres.PostgresServer, console: Console) -> tuple[int, int]:
-    """Migrate once, then gunicorn's workers and the one background worker; returns both pids."""
+def start_gunicorn(settings: Settings, server: postgres.PostgresServer, console: Console) -> int:
+    """The service's HTTP under gunicorn (schema already migrated); returns the master's pid."""
     state = StateDir(settings.state_dir)
-    env = service_production_env(settings, server)
-    migrate_service_database(settings, env)
     log = state.logs / "service.log"
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(settings.service_workers),
                 "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{settings.service_port}",
@@ -116,10 +114,19 @@ def start_service_workers(settings: Settings, server: postgres.PostgresServer, c
                 # Which worker (pid) served each request, and in how many milliseconds.
                 "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms', "--graceful-timeout", "20",
                 "webhooks.wsgi:app"]
-    service_pid = processes.spawn(gunicorn, env, log, settings.home)
+    pid = processes.spawn(gunicorn, service_production_env(settings, server), log, settings.home)
     with console.status(f"Starting the service under gunicorn ({settings.service_workers} workers)"):
-        processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), service_pid,
+        processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), pid,
                              "The service (gunicorn)", log, SERVICE_START_TIMEOUT)
+    return pid
+
+
+def start_service_workers(settings: Settings, server: postgres.PostgresServer, console: Console) -> tuple[int, int]:
+    """Migrate once, then gunicorn's workers and the one background worker; returns both pids."""
+    state = StateDir(settings.state_dir)
+    env = service_production_env(settings, server)
+    migrate_service_database(settings, env)
+    service_pid = start_gunicorn(settings, server, console)
     worker_log = state.logs / "service-worker.log"
     worker_pid = processes.spawn([sys.executable, "-m", "webhooks", "worker"], env, worker_log, settings.home)
     processes.wait_until(lambda: processes.port_in_use(settings.smtp_port), worker_pid,

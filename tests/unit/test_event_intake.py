@@ -134,3 +134,16 @@ def test_an_effect_that_fails_leaves_the_event_for_a_retry(app):
     body, headers = _delivery(_event("e-effect"))
     assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 409
     assert calls == ["e-effect", "e-effect"], "a replay runs no effect"
+
+
+def test_every_event_type_the_service_acts_on_is_also_pulled(tmp_path):
+    """A push lost with Keycloak (a node stopped with deliveries pending in memory) is made good by the
+    reconciler, which reads Keycloak's event store: so it must pull every type the service acts on."""
+    from webhooks.events.reconciler import PULLED_ADMIN, PULLED_TYPES
+
+    app = create_app(ServiceConfig(database_url=f"sqlite:///{tmp_path / 's.db'}", port=0, smtp_port=0,
+                                   dev_inbox=True, webhook_secret=SECRET), migrate=True)
+    intake = app.extensions["event_intake"]
+    acted_on = set(intake.handlers) | set(intake.effects)
+    pulled = set(PULLED_TYPES) | {f"{r}.{o}" for r in PULLED_ADMIN[0] for o in PULLED_ADMIN[1]}
+    assert acted_on and acted_on <= pulled, acted_on - pulled

@@ -89,7 +89,9 @@ class KeycloakAccounts:
         def join(admin: KeycloakAdmin) -> None:
             response = admin.connection.raw_put(f"{self._base(admin, realm)}/{org_id}/groups/{group_id}/members/"
                                                 f"{user_id}", data="")
-            _ok(response, "giving a role")
+            # 409: they have it already. A retry of an account opening cut short after this call (a
+            # worker killed, Keycloak restarted) must go on, not fail at the same step forever.
+            _ok(response, "giving a role", allowed=(409,))
 
         self._gateway.call(realm, "giving a role", join)
 
