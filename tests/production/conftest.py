@@ -10,7 +10,7 @@ import pytest
 from keycloak import KeycloakAdmin
 
 from tests.support.production import ProductionStack, production_stack
-from tests.support.stack import ROOT, ThrowawayTenant, apply_tenant
+from tests.support.stack import ROOT, throwaway_tenants
 
 
 @pytest.fixture(scope="session")
@@ -30,12 +30,5 @@ def production_admin(production: ProductionStack) -> KeycloakAdmin:
 @pytest.fixture
 def make_production_tenant(production, production_admin, tmp_path):
     """A throwaway tenant in the production profile's Keycloak (deleted after the test)."""
-    created: list[ThrowawayTenant] = []
-
-    def factory(base: str = "cloud", **overrides) -> ThrowawayTenant:
-        created.append(apply_tenant(production, production_admin, tmp_path, base, **overrides))
-        return created[-1]
-
-    yield factory
-    for tenant in created:
-        production_admin.delete_realm(tenant.realm)
+    with throwaway_tenants(production, production_admin, tmp_path) as factory:
+        yield factory

@@ -9,8 +9,15 @@ from collections import Counter
 
 import requests
 
-from tests.security.test_limits_under_concurrency import _errors, _in_wizard, _post, _sent
-from tests.support.onboarding import phone_code, random_ru_mobile
+from tests.security.test_limits_under_concurrency import (
+    _errors,
+    _in_wizard,
+    _post,
+    _sent,
+    phone_tenant,
+    wrong_codes_spend_exactly_the_attempts,
+)
+from tests.support.onboarding import random_ru_mobile
 from tests.support.workers import fire
 from tests.unit.test_event_intake import _delivery
 
@@ -36,32 +43,15 @@ def test_one_event_delivered_many_times_at_once_is_processed_once(production):
     assert len(workers) >= 2, f"the deliveries reached more than one worker: {workers}"
 
 
-def _phone_tenant(make_production_tenant, **step):
-    high = {"per_number": 100, "per_user": 100, "per_ip": 10000, "per_prefix": 100000, "per_country": 100000,
-            "per_tenant": 100000}
-    return make_production_tenant("cloud", onboarding={"enforce": "login", "steps": [
-        {"kind": "phone", "allowed_countries": ["RU"], "resend_cooldown": "60s", "daily_limits": high, **step}]})
-
-
 def test_parallel_wrong_codes_on_several_workers_spend_exactly_the_attempts(production, make_production_tenant,
                                                                            production_admin):
-    tenant = _phone_tenant(make_production_tenant, attempts_per_code=5)
-    browser, page = _in_wizard(tenant, production_admin)
-    number = random_ru_mobile()
-    page = browser.submit(page, {"phone": number}, "phone-form")
-    right = phone_code(production.inbox, number)
-    wrong = "0000" if right != "0000" else "1111"
-    service = production.settings.service_url
-    responses = fire([_post(browser, page, "verify-form", {"code": wrong}, service, service) for _ in range(10)])
-    errors = _errors(responses)
-    assert sorted(int(e.rsplit(" ", 1)[1].rstrip(".")) for e in errors if "not correct" in e) == [1, 2, 3, 4]
-    assert sum("are spent" in e for e in errors) == 6
-    late = browser.submit(page, {"code": right}, "verify-form")
-    assert "are spent" in late.soup.find(id="error").text
+    service = production.settings.service_url  # gunicorn's workers share this one port
+    wrong_codes_spend_exactly_the_attempts(phone_tenant(make_production_tenant, attempts_per_code=5),
+                                           production_admin, production.inbox, service, [service])
 
 
 def test_parallel_sends_on_several_workers_send_one_code(production, make_production_tenant, production_admin):
-    tenant = _phone_tenant(make_production_tenant)
+    tenant = phone_tenant(make_production_tenant)
     browser, page = _in_wizard(tenant, production_admin)
     number = random_ru_mobile()
     service = production.settings.service_url

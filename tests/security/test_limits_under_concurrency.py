@@ -17,7 +17,7 @@ HIGH = {"per_number": 100, "per_user": 100, "per_ip": 10000, "per_prefix": 10000
         "per_tenant": 100000}
 
 
-def _phone_tenant(make_tenant, **step):
+def phone_tenant(make_tenant, **step):
     limits = {**HIGH, **step.pop("daily_limits", {})}
     return make_tenant("cloud", onboarding={"enforce": "login", "steps": [
         {"kind": "phone", "allowed_countries": ["RU"], "resend_cooldown": "60s", "daily_limits": limits, **step}]})
@@ -55,15 +55,15 @@ def _errors(responses) -> list[str]:
             for r in responses if r.status_code == 422]
 
 
-def test_parallel_wrong_codes_spend_exactly_the_attempts(make_tenant, stack, admin, worker_b):
-    tenant = _phone_tenant(make_tenant, attempts_per_code=5)
+def wrong_codes_spend_exactly_the_attempts(tenant, admin, inbox, service: str, workers: list[str]) -> None:
+    """Ten wrong codes at once, spread over the workers' base URLs: each remaining count is told once
+    and the right code afterwards is refused. Five attempts per code."""
     browser, page = _in_wizard(tenant, admin)
     number = random_ru_mobile()
     page = browser.submit(page, {"phone": number}, "phone-form")
-    right = phone_code(stack.inbox, number)
+    right = phone_code(inbox, number)
     wrong = "0000" if right != "0000" else "1111"
-    service = stack.settings.service_url
-    guesses = [_post(browser, page, "verify-form", {"code": wrong}, (service, worker_b)[i % 2], service)
+    guesses = [_post(browser, page, "verify-form", {"code": wrong}, workers[i % len(workers)], service)
                for i in range(10)]
     responses = fire(guesses)
     assert all(r.status_code == 422 for r in responses), [r.status_code for r in responses]
@@ -75,8 +75,14 @@ def test_parallel_wrong_codes_spend_exactly_the_attempts(make_tenant, stack, adm
     assert "are spent" in late.soup.find(id="error").text, "the right code after the attempts is refused"
 
 
+def test_parallel_wrong_codes_spend_exactly_the_attempts(make_tenant, stack, admin, worker_b):
+    service = stack.settings.service_url
+    wrong_codes_spend_exactly_the_attempts(phone_tenant(make_tenant, attempts_per_code=5), admin, stack.inbox,
+                                           service, [service, worker_b])
+
+
 def test_parallel_resends_to_one_number_send_one_code(make_tenant, stack, admin, worker_b):
-    tenant = _phone_tenant(make_tenant)
+    tenant = phone_tenant(make_tenant)
     browser, page = _in_wizard(tenant, admin)
     number = random_ru_mobile()
     service = stack.settings.service_url
@@ -88,7 +94,7 @@ def test_parallel_resends_to_one_number_send_one_code(make_tenant, stack, admin,
 
 
 def test_parallel_sends_of_one_user_stop_at_the_daily_limit(make_tenant, stack, admin, worker_b):
-    tenant = _phone_tenant(make_tenant, daily_limits={"per_user": 3})
+    tenant = phone_tenant(make_tenant, daily_limits={"per_user": 3})
     browser, page = _in_wizard(tenant, admin)
     numbers = [random_ru_mobile() for _ in range(8)]
     service = stack.settings.service_url
@@ -112,7 +118,7 @@ def _prefix_numbers(count: int) -> list[str]:
     ("per_tenant", lambda: [random_ru_mobile() for _ in range(6)]),
 ])
 def test_parallel_sends_of_many_users_stop_at_each_daily_limit(make_tenant, stack, admin, worker_b, limit, numbers):
-    tenant = _phone_tenant(make_tenant, daily_limits={limit: 2})
+    tenant = phone_tenant(make_tenant, daily_limits={limit: 2})
     targets = numbers()
     users = [_in_wizard(tenant, admin) for _ in targets]
     service = stack.settings.service_url
@@ -124,7 +130,7 @@ def test_parallel_sends_of_many_users_stop_at_each_daily_limit(make_tenant, stac
 
 
 def test_parallel_verifications_of_one_number_fit_its_account_limit(make_tenant, stack, admin, worker_b):
-    tenant = _phone_tenant(make_tenant, accounts_per_number=1)
+    tenant = phone_tenant(make_tenant, accounts_per_number=1)
     number = random_ru_mobile()
     pending = []
     for i in range(4):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -131,18 +132,27 @@ def apply_tenant(stack: Stack, admin: KeycloakAdmin, root: Path, base: str = "cl
     return ThrowawayTenant(tenant, config_dir, stack.keycloak_url)
 
 
-@pytest.fixture
-def make_tenant(stack: Stack, admin: KeycloakAdmin, tmp_path: Path):
-    """Create and apply a throwaway tenant; its realm is deleted after the test."""
+@contextmanager
+def throwaway_tenants(stack: Stack, admin: KeycloakAdmin, root: Path) -> Iterator[Callable[..., ThrowawayTenant]]:
+    """A factory of applied throwaway tenants; their realms are deleted at the end."""
     created: list[ThrowawayTenant] = []
 
     def factory(base: str = "cloud", **overrides) -> ThrowawayTenant:
-        created.append(apply_tenant(stack, admin, tmp_path, base, **overrides))
+        created.append(apply_tenant(stack, admin, root, base, **overrides))
         return created[-1]
 
-    yield factory
-    for tenant in created:
-        admin.delete_realm(tenant.realm)
+    try:
+        yield factory
+    finally:
+        for tenant in created:
+            admin.delete_realm(tenant.realm)
+
+
+@pytest.fixture
+def make_tenant(stack: Stack, admin: KeycloakAdmin, tmp_path: Path):
+    """Create and apply a throwaway tenant; its realm is deleted after the test."""
+    with throwaway_tenants(stack, admin, tmp_path) as factory:
+        yield factory
 
 
 def create_user(admin: KeycloakAdmin, realm: str, password: str = "Sunny-Harbor7", onboarded: bool = True,
