@@ -8,6 +8,8 @@ ACCOUNT_ROLES_GROUP = "roles"
 PROJECTS_GROUP = "projects"
 ACCOUNT_NAME_ATTRIBUTE = "accountName"
 ACCOUNTS_MAPPER = "idp-accounts-mapper"
+# Our mapper for yes/no claims that are always present (false until the attribute says "true").
+FLAG_MAPPER = "idp-flag-mapper"
 
 # Realm attributes written by `idp apply`.
 MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (and may delete with --prune)

@@ -9,6 +9,7 @@ from contract.names import (
     ACCOUNTS_MAPPER,
     CARD_BOUND,
     CARD_BOUND_CLAIM,
+    FLAG_MAPPER,
     MANAGED_ATTRIBUTE,
     ONBOARDING_COMPLETE_CLAIM,
     ONBOARDING_COMPLETED,
@@ -21,8 +22,10 @@ from provisioner.errors import KeycloakApiError
 
 
 def _boolean_claim(name: str, attribute: str, claim: str) -> dict:
-    return {"name": name, "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
-            "config": {"user.attribute": attribute, "claim.name": claim, "jsonType.label": "boolean",
+    """Always in the token: false until the attribute says "true" (Keycloak's attribute mapper would
+    leave the claim out, and an app cannot tell "not yet" from "not told")."""
+    return {"name": name, "protocol": "openid-connect", "protocolMapper": FLAG_MAPPER,
+            "config": {"user.attribute": attribute, "claim.name": claim,
                        "id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true",
                        "introspection.token.claim": "true"}}
 
@@ -95,16 +98,19 @@ def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict
     changes = []
     for mapper in mappers:
         current = present.get(mapper["name"])
-        if current is not None and current.get("config") == mapper["config"]:
+        if current is not None and current.get("config") == mapper["config"] \
+                and current.get("protocolMapper") == mapper["protocolMapper"]:
             continue
 
         def upsert(mapper: dict = mapper, current: dict | None = current) -> None:
             admin.change_current_realm(realm)
             with keycloak_errors(f"setting the {mapper['name']} mapper of {client_id} in {realm}"):
-                if current is not None:
+                if current is not None and current.get("protocolMapper") == mapper["protocolMapper"]:
                     admin.update_client_mapper(have["id"], current["id"], {**current, **mapper})
-                else:
-                    admin.add_mapper_to_client(have["id"], mapper)
+                    return
+                if current is not None:  # a mapper's type cannot be changed in place
+                    admin.remove_client_mapper(have["id"], current["id"])
+                admin.add_mapper_to_client(have["id"], mapper)
 
         changes.append(Change(realm, f"clients/{client_id}/mappers", "update", [f"{mapper['name']} mapper"], upsert))
     return changes

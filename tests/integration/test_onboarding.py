@@ -99,8 +99,13 @@ def test_enforce_actions_lets_users_in_and_kc_action_completes_onboarding(make_t
     tenant = make_tenant("cloud", onboarding={"enforce": "actions", "steps": [PHONE_RU]})
     _, email = create_user(admin, tenant.realm, onboarded=False)
     browser = tenant.browser()
-    claims = _claims(browser, browser.login(email, PASSWORD))
-    assert not claims.get("onboarding_complete"), "signed in with steps pending"
+    tokens = exchange_code(browser, browser.login(email, PASSWORD))
+    claims = verify_id_token(browser, tokens["id_token"])
+    # Present and false, not absent: an app must not read silence as "not yet".
+    assert claims["onboarding_complete"] is False and claims["card_bound"] is False, "signed in with steps pending"
+    userinfo = requests.get(f"{browser.realm_url}/protocol/openid-connect/userinfo", timeout=30,
+                            headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
+    assert userinfo["onboarding_complete"] is False
 
     page = browser.open_login(kc_action="onboarding")  # the app sends the user through onboarding
     assert "/onboarding/" in page.url
