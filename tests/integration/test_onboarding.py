@@ -84,7 +84,7 @@ def test_email_code_then_account_details_completes_and_returns_to_the_app(make_t
     assert "Step 2 of 2" in page.text
     refused = browser.submit(page, {"country": "RU", "account_type": "business", "company_name": "Romashka",
                                     "tax_id": "7707083894"}, "account-form")
-    assert "not a valid tax identification number for RU" in refused.soup.find(id="error").text
+    assert "not a valid tax identification number in Russia" in refused.soup.find(id="error").text
     code = browser.submit(refused, {"country": "RU", "account_type": "business", "company_name": "Romashka",
                                     "tax_id": "7707083893"}, "account-form")
     claims = _claims(browser, code)

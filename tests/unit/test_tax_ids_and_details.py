@@ -6,6 +6,7 @@ import pytest
 
 from webhooks.account_details.service import check, country_choices
 from webhooks.account_details.tax_ids import validate_tax_id
+from webhooks.onboarding.i18n import translate
 from webhooks.step_errors import StepRefused
 
 
@@ -57,6 +58,22 @@ def test_personal_account_needs_only_a_country_from_the_allowed_list():
         check({"country": "DE", "account_type": "personal"}, ("RU", "KZ"), True)
     with pytest.raises(StepRefused, match=r"account\.type_required"):
         check({"country": "RU", "account_type": "business"}, (), business_allowed=False)
+
+
+def test_the_country_list_holds_real_countries_only():
+    for locale in ("en", "ru"):
+        choices = dict(country_choices(locale))
+        assert {"RU", "DE", "US", "KZ"} <= set(choices)
+        assert not {"XA", "XB", "QO", "ZZ", "EU", "UN", "EZ"} & set(choices), "no pseudo-locales or groupings"
+    assert "Pseudo-Accents" not in dict(country_choices("en")).values()
+
+
+def test_a_bad_tax_id_names_the_country_in_the_users_language():
+    form = {"country": "RU", "account_type": "business", "company_name": "ООО Ромашка", "tax_id": "7707083894"}
+    for locale, name in (("en", "Russia"), ("ru", "Россия")):
+        with pytest.raises(StepRefused) as caught:
+            check(form, (), True, locale)
+        assert translate(locale, caught.value.key, **caught.value.params).count(name) == 1
 
 
 def test_country_names_follow_the_language():

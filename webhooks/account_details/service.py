@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import phonenumbers
 from babel import Locale
 
 from contract import names
@@ -29,10 +30,21 @@ class AccountDetails:
         return attributes
 
 
+def _territories(locale: str) -> dict[str, str]:
+    return Locale.parse(locale if locale in ("en", "ru") else "en").territories
+
+
+def country_name(locale: str, code: str) -> str:
+    """The country's name in the user's language (the code if CLDR has none)."""
+    return _territories(locale).get(code, code)
+
+
 def country_choices(locale: str, allowed: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(code, name in the user's language) for every selectable country, sorted by name."""
-    territories = Locale.parse(locale if locale in ("en", "ru") else "en").territories
-    codes = allowed or [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN", "EZ"}]
+    """(code, name in the user's language) for every selectable country, sorted by name. Without a
+    tenant list: the places that have phone numbers (libphonenumber's regions), which leaves out CLDR's
+    pseudo-locales (XA, XB), groupings (EU, UN, QO "Outlying Oceania") and "Unknown Region"."""
+    territories = _territories(locale)
+    codes = allowed or [c for c in territories if c in phonenumbers.SUPPORTED_REGIONS]
     return sorted(((c, territories.get(c, c)) for c in codes), key=lambda pair: pair[1])
 
 
@@ -52,4 +64,5 @@ def check(form: Mapping[str, str], allowed_countries: list[str] | tuple[str, ...
         raise StepRefused("account.company_required")
     if len(company) > 200:
         raise StepRefused("account.company_too_long")
-    return AccountDetails(country, account_type, company, validate_tax_id(country, form.get("tax_id", "")))
+    tax_id = validate_tax_id(country, form.get("tax_id", ""), country_name(locale, country))
+    return AccountDetails(country, account_type, company, tax_id)

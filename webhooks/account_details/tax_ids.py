@@ -15,8 +15,9 @@ from webhooks.step_errors import StepRefused
 EU_COUNTRIES = {c.upper() for c in eu_vat.MEMBER_STATES if c != "el"} | {"GR"}
 
 
-def validate_tax_id(country: str, raw: str) -> str:
-    """The compact, valid tax id for `country`, or StepRefused naming what is wrong."""
+def validate_tax_id(country: str, raw: str, country_name: str | None = None) -> str:
+    """The compact, valid tax id for `country`, or StepRefused naming what is wrong (and the country,
+    by the name the user reads)."""
     value = (raw or "").strip()
     if not value:
         raise StepRefused("account.tax_id_required")
@@ -32,7 +33,7 @@ def validate_tax_id(country: str, raw: str) -> str:
         if module is not None:
             return module.validate(value)
     except ValidationError as exc:
-        raise StepRefused("account.tax_id_invalid", country=country) from exc
+        raise StepRefused("account.tax_id_invalid", country=country_name or country) from exc
     if not value.replace("-", "").replace(" ", "").isalnum() or len(value) > 32:
-        raise StepRefused("account.tax_id_invalid", country=country)
+        raise StepRefused("account.tax_id_invalid", country=country_name or country)
     return value
