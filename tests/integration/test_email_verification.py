@@ -68,7 +68,7 @@ def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant,
     password_page = browser.follow(first_link(message, "action-token"))
     assert isinstance(password_page, Page) and password_page.soup.find("input", attrs={"name": "password-new"})
     weak = browser.submit(password_page, {"password-new": "short", "password-confirm": "short"})
-    assert "minimum length" in weak.text
+    assert "Use at least 8 characters." in weak.text
     onboarding = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
     # The password is set; this tenant then sends the user through its phone step.
     assert isinstance(onboarding, Page) and "/onboarding/" in onboarding.url

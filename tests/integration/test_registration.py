@@ -29,7 +29,7 @@ def tenant(stack, admin, tmp_path_factory):
 
 PASSWORD_RULES = [
     # (password, the words the message must contain) - breaking one rule each, at start, middle or end
-    ("Sh0rt!a", "minimum length"),
+    ("Sh0rt!a", "Use at least 8 characters."),
     ("sunny-harbor7", "uppercase Latin letter"),
     ("SUNNY-HARBOR7", "lowercase Latin letter"),
     ("SunnyHarbor", "digit (0-9) or one of these symbols"),
@@ -40,7 +40,7 @@ PASSWORD_RULES = [
     ("aaa123123123Q", "repeat a group of characters"),
     ("Sunny-Haaarbor7", "repeat a group of characters"),
     ("Sunny-Harbor7xyxyxy", "repeat a group of characters"),
-    ("Sunny-Harbor7-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "maximum length"),
+    ("Sunny-Harbor7-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "Use at most 64 characters."),
 ]
 
 
@@ -52,8 +52,11 @@ def test_each_password_rule_has_its_own_message(tenant, password, message):
 
 
 @pytest.mark.parametrize(("password", "message"), [
-    ("sunny-harbor7", "заглавную латинскую букву"),
+    ("sunny-harbor7", "Заглавных латинских букв (A-Z) в пароле должно быть не меньше 1."),
     ("Sunny-Haaarbor7", "повторять группу символов"),
+    ("Sh0rt!a", "Пароль слишком короткий: его длина должна быть не меньше 8."),
+    ("Sunny-Harbor7-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+     "Пароль слишком длинный: его длина должна быть не больше 64."),
 ])
 def test_rule_messages_are_translated_to_russian(tenant, password, message):
     page = tenant.browser().register(_email(), password, locale="ru")
@@ -142,3 +145,14 @@ def test_320_character_email_works_end_to_end(tenant, stack, admin):
 
     again = tenant.browser()
     assert isinstance(again.login(email, GOOD_PASSWORD), str), "the long address signs in"
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en", "Add at least 2 uppercase Latin letters (A-Z)."),
+    ("ru", "Заглавных латинских букв (A-Z) в пароле должно быть не меньше 2."),
+])
+def test_rule_messages_agree_with_the_number(make_tenant, locale, expected):
+    tenant = make_tenant("cloud", password_policy={"latin_upper": 2})
+    page = tenant.browser().register(_email(), "Sunny-harbor7", locale=locale)
+    assert isinstance(page, Page)
+    assert page.field_error("password") == expected, page.field_error("password")
