@@ -61,6 +61,24 @@ class Login(Strict):
     # First and last name on the registration form: required (Keycloak's default) or optional
     # (seed 002 asks only for email and password).
     names: Literal["required", "optional"] = "required"
+    # The tenant's own terms of use and privacy policy, linked from the registration form's terms.
+    terms_url: str | None = None
+    privacy_url: str | None = None
+
+    @field_validator("terms_url", "privacy_url")
+    @classmethod
+    def _page_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        if not re.match(r"^https?://[^\s/?#\"'<>]+(/[^\s\"'<>{}]*)?$", url):
+            raise ValueError("must be the page's address, e.g. https://example.com/legal/terms")
+        return url
+
+    @model_validator(mode="after")
+    def _both_pages(self) -> Login:
+        if (self.terms_url is None) != (self.privacy_url is None):
+            raise ValueError("set both terms_url and privacy_url (the form links the two together), or neither")
+        return self
 
 
 class PasswordPolicy(Strict):

@@ -94,6 +94,15 @@ def test_names_are_required_by_default(make_tenant):
     assert isinstance(page, Page) and page.field_error("firstName"), page.text[:400]
 
 
+@pytest.mark.parametrize(("locale", "terms", "privacy"), [
+    ("en", "terms of use", "privacy policy"), ("ru", "условия использования", "политику конфиденциальности")])
+def test_the_terms_link_the_tenants_own_pages(tenant, locale, terms, privacy):
+    page = tenant.browser().open_registration(ui_locales=locale)
+    links = {a.get_text(strip=True): a["href"] for a in page.soup.find_all("a", href=True)}
+    assert links.get(terms) == "https://cloud.example.com/legal/terms", links
+    assert links.get(privacy) == "https://cloud.example.com/legal/privacy", links
+
+
 def test_terms_must_be_accepted(tenant):
     page = tenant.browser().register(_email(), GOOD_PASSWORD, terms=False)
     assert isinstance(page, Page)

@@ -51,6 +51,10 @@ def test_shipped_config_is_valid(config):
      "machine_clients[0].roles[0]: Input should be 'idp-billing-reader'"),
     ("tenants/cloud.yaml", "    secret: ${env:IDP_CLOUD_BILLING_SECRET:-}", "    secret: short",
      "machine_clients[0].secret: String should have at least 32 characters"),
+    ("tenants/cloud.yaml", "  privacy_url: https://cloud.example.com/legal/privacy", "  privacy_url: x.com/p",
+     "login.privacy_url: must be the page's address, e.g. https://example.com/legal/terms"),
+    ("tenants/cloud.yaml", "  terms_url: https://cloud.example.com/legal/terms", "  terms_url: null",
+     "login: set both terms_url and privacy_url (the form links the two together), or neither"),
 ])
 def test_broken_yaml_names_file_line_key_and_reason(config, file, old, new, expected):
     path = config / file
