@@ -15,6 +15,7 @@ FLAG_MAPPER = "idp-flag-mapper"
 MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (and may delete with --prune)
 ONBOARDING_ATTRIBUTE = "idp.onboarding"  # the tenant's onboarding section as JSON
 ACCOUNTS_ATTRIBUTE = "idp.accounts"  # the tenant's accounts section (roles, grants) as JSON, or null
+DIRECTORY_ATTRIBUTE = "idp.directory"  # the tenant's entry in the provider chooser as JSON, or null
 
 # User attributes the service writes and Keycloak maps into tokens.
 ONBOARDING_COMPLETED = "onboardingCompleted"

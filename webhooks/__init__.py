@@ -157,6 +157,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.api.billing import bp as billing_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
+    from webhooks.directory.views import bp as directory_bp
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
@@ -171,6 +172,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(onboarding_bp)
+    app.register_blueprint(directory_bp)
     app.extensions["portal_sign_in"] = PortalSignIn(app, config)
     app.register_blueprint(portal_bp)
     # Called by relying apps with the user's access token, never with a browser cookie.

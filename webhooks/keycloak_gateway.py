@@ -11,7 +11,7 @@ import requests
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
-from contract.names import ACCOUNTS_ATTRIBUTE, ONBOARDING_ATTRIBUTE
+from contract.names import ACCOUNTS_ATTRIBUTE, DIRECTORY_ATTRIBUTE, ONBOARDING_ATTRIBUTE
 from contract.secrets import realm_client_secret
 from webhooks.domain_errors import DomainError
 
@@ -83,6 +83,11 @@ class KeycloakGateway:
     def accounts_config(self, realm: str) -> dict | None:
         """The tenant's accounts section as `idp apply` published it, or None: no accounts."""
         raw = (self._realm(realm).get("attributes") or {}).get(ACCOUNTS_ATTRIBUTE)
+        return json.loads(raw) if raw else None
+
+    def directory_entry(self, realm: str) -> dict | None:
+        """The tenant's entry in the provider chooser as `idp apply` published it, or None: unlisted."""
+        raw = (self._realm(realm).get("attributes") or {}).get(DIRECTORY_ATTRIBUTE)
         return json.loads(raw) if raw else None
 
     def call(self, realm: str, doing: str, fn):

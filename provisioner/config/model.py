@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from contract.accounts import Accounts
+from contract.directory import DirectoryEntry
 from contract.durations import Duration
 from contract.names import SERVICE_API_ROLES
 from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema in one place)
@@ -247,6 +248,8 @@ class Tenant(Strict):
     # null: no accounts (users sign up alone); see contract/accounts.py.
     accounts: Accounts | None = None
     onboarding: Onboarding = Field(default_factory=Onboarding)
+    # Listed in the service's public provider chooser (/providers); unlisted when absent.
+    directory: DirectoryEntry | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Tenant:

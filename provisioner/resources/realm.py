@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from contract.names import ACCOUNTS_ATTRIBUTE, MANAGED_ATTRIBUTE, ONBOARDING_ATTRIBUTE, WEBHOOK_LISTENER
+from contract.names import (
+    ACCOUNTS_ATTRIBUTE,
+    DIRECTORY_ATTRIBUTE,
+    MANAGED_ATTRIBUTE,
+    ONBOARDING_ATTRIBUTE,
+    WEBHOOK_LISTENER,
+)
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import PasswordPolicy, Tenant
@@ -90,6 +96,7 @@ def desired(tenant: Tenant) -> dict:
             MANAGED_ATTRIBUTE: "true",
             ONBOARDING_ATTRIBUTE: tenant.onboarding.model_dump_json(),
             ACCOUNTS_ATTRIBUTE: tenant.accounts.model_dump_json() if tenant.accounts else "null",
+            DIRECTORY_ATTRIBUTE: tenant.directory.model_dump_json() if tenant.directory else "null",
             # Keycloak's per-action override; the realm-wide default (5 minutes) stays for others.
             "actionTokenGeneratedByUserLifespan.verify-email": str(tenant.email.verification_link_lifetime),
         },

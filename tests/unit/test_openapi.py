@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 from webhooks import create_app
 from webhooks.config import ServiceConfig
 
-HTML_PAGES = ("/onboarding", "/dev/inbox", "/theme", "/static", "/my/")
+HTML_PAGES = ("/onboarding", "/dev/inbox", "/theme", "/static", "/my/", "/providers")
 
 
 def test_the_document_is_valid_and_matches_the_routes(tmp_path):

@@ -61,6 +61,15 @@ def sign_in(realm: str):
     return _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm), ui_locales=page_locale())
 
 
+@bp.get("/sign-up")
+def sign_up(realm: str):
+    """The tenant's hosted registration (OIDC prompt=create), then back to this realm's pages signed in:
+    where the provider chooser sends a visitor when the tenant names no sign-up page of its own."""
+    realm = _realm(realm)
+    return _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm), ui_locales=page_locale(),
+                                                       prompt="create")
+
+
 @bp.get("/signed-in")
 def signed_in(realm: str):
     realm = _realm(realm)
