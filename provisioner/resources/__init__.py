@@ -10,14 +10,14 @@ from provisioner.resources import (
     client_scopes,
     clients,
     realm,
+    realm_texts,
     registration_flow,
     required_actions,
     service_account,
-    terms_text,
     user_profile,
 )
 
 # Dependency order: the realm first, scopes before the clients that use them, the service
 # client before its service account's roles and the API roles it grants to machine clients.
-RESOURCES = (realm, user_profile, registration_flow, browser_flow, required_actions, terms_text, client_scopes,
+RESOURCES = (realm, user_profile, registration_flow, browser_flow, required_actions, realm_texts, client_scopes,
              clients, builtin_clients, service_account, api_access)

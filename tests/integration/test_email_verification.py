@@ -65,8 +65,15 @@ def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant,
     assert "verify your email" in page.text.lower()
 
     [message] = stack.inbox.wait_for(email)
+    # An activation reads as one (issue 10): a welcome with the link, and "Set your password".
+    assert message["subject"] == "Welcome! Activate your account"
+    assert "Welcome to Hosted PaaS!" in message["text"] and "activate your account and set your password" in \
+        message["text"]
     password_page = browser.follow(first_link(message, "action-token"))
     assert isinstance(password_page, Page) and password_page.soup.find("input", attrs={"name": "password-new"})
+    assert password_page.soup.find("h1").get_text(strip=True) == "Set your password"
+    assert "Choose a password to finish activating your account." in password_page.text
+    assert "change your password" not in password_page.text
     weak = browser.submit(password_page, {"password-new": "short", "password-confirm": "short"})
     assert "Use at least 8 characters." in weak.text
     onboarding = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
@@ -75,3 +82,17 @@ def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant,
     assert onboarding.soup.find("input", attrs={"name": "phone"}) is not None
     again = tenant.browser().login(email, "Sunny-Harbor7")
     assert isinstance(again, Page) and "/onboarding/" in again.url, "the new password signs in"
+
+
+def test_the_activation_speaks_russian_to_a_russian_sign_up(make_tenant, stack):
+    tenant = make_tenant("paas")
+    email = f"activate-ru-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    form = browser.open_registration(ui_locales="ru")
+    browser.submit(form, {"email": email, "firstName": "Пат", "lastName": "Доу", "termsAccepted": "on"})
+    [message] = stack.inbox.wait_for(email)
+    assert message["subject"] == "Добро пожаловать! Активируйте учётную запись"
+    assert "Добро пожаловать в Hosted PaaS!" in message["text"]
+    password_page = browser.follow(first_link(message, "action-token"))
+    assert isinstance(password_page, Page)
+    assert password_page.soup.find("h1").get_text(strip=True) == "Задайте пароль"
