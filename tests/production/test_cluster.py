@@ -4,16 +4,12 @@ session made on one node survives that node being killed. The last test kills no
 
 from __future__ import annotations
 
-import os
-import signal
-import time
-
 import requests
 
 from provisioner.admin_api import connect
-from provisioner.runtime import processes
 from tests.support.oidc import exchange_code
 from tests.support.pages import Browser, Page
+from tests.support.production import kill
 from tests.support.stack import create_user
 
 PASSWORD = "Sunny-Harbor7"
@@ -111,11 +107,7 @@ def test_a_session_made_on_node_two_outlives_node_two(production, make_productio
         "redirect_uri": browser.redirect_uri, "client_id": tenant.client.client_id}, timeout=30)
     assert made.status_code == 200, made.text
     node_two = production.status()["other_keycloak_nodes"][0]["pid"]
-    os.killpg(node_two, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while processes.pid_alive(node_two) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not processes.pid_alive(node_two)
+    kill(node_two)
     refreshed = _refresh_at(public, tenant, made.json()["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     userinfo = requests.get(f"{public}/realms/{tenant.realm}/protocol/openid-connect/userinfo",

@@ -5,8 +5,6 @@ push or by the reconciler's pull from Keycloak's event store in the shared datab
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 import uuid
 from collections import Counter
@@ -20,6 +18,7 @@ from provisioner.runtime.stack import install
 from provisioner.runtime.state import StateDir, read_stack, write_stack
 from tests.support.inbox import first_link
 from tests.support.pages import Browser
+from tests.support.production import kill
 
 USERS = 12
 PASSWORD = "Sunny-Harbor7"
@@ -42,13 +41,6 @@ def _browser(production, tenant, base: str) -> Browser:
     browser.session = NodeSession(production.keycloak_url, base)
     browser.session.cookies = cookies
     return browser
-
-
-def _kill(pid: int) -> None:
-    os.killpg(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while processes.pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 def _server(production) -> postgres.PostgresServer:
@@ -101,7 +93,7 @@ def test_every_registration_and_verification_is_processed_exactly_once(productio
         register(i, one if i % 2 else two)
         verify(i)
     state = StateDir(production.settings.state_dir)
-    _kill(read_stack(state)["service_pid"])  # the service's HTTP dies: pushes fail, Keycloak retries
+    kill(read_stack(state)["service_pid"])  # the service's HTTP dies: pushes fail, Keycloak retries
     for i in range(3, 6):
         register(i, one if i % 2 else two)
     quiet = Console(quiet=True)
@@ -111,7 +103,7 @@ def test_every_registration_and_verification_is_processed_exactly_once(productio
     for i in range(6, 9):  # node 2 dies right after these, its pending deliveries with it
         register(i, two)
         verify(i)
-    _kill(read_stack(state)["keycloak_2_pid"])
+    kill(read_stack(state)["keycloak_2_pid"])
     for i in range(9, USERS):
         register(i, one)
         verify(i)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -12,25 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from provisioner.runtime.postgres import as_server_user, bindir
 from tests.support.net import free_port
-
-
-def _bindir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-    if not found:
-        raise RuntimeError("PostgreSQL server binaries not found; run scripts/system-packages.sh (Debian postgresql).")
-    return Path(found[-1])
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    # initdb and postgres refuse to run as root; CI runs as root, developers usually do not.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 @contextmanager
 def running_postgres() -> Iterator[str]:
     """Yield a SQLAlchemy URL of a fresh cluster (trust auth on 127.0.0.1 only); stop and delete it after."""
-    bindir = _bindir()
+    binaries = bindir()
     root = Path(tempfile.mkdtemp(prefix="idp-pg-"))
     data = root / "data"
     port = free_port()
@@ -39,14 +27,14 @@ def running_postgres() -> Iterator[str]:
         os.chmod(root, 0o755)
         data.mkdir(mode=0o700)
         os.chown(data, user.pw_uid, user.pw_gid)
-    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+    subprocess.run(as_server_user([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                                  "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
     options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
-    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"),
+    subprocess.run(as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"),
                                  "-w", "start"]), check=True, capture_output=True)
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+        subprocess.run(as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        check=False, capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

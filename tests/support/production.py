@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,15 @@ def free_cluster_port() -> int:
         if not any(processes.port_in_use(p) for p in (port, port + 1, port + 50000, port + 50001)):
             return port
     raise RuntimeError("no free JGroups ports below 15536")
+
+
+def kill(pid: int, timeout: float = 30) -> None:
+    """SIGKILL a stack process's group (as a crash would) and wait until it is gone."""
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while processes.pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not processes.pid_alive(pid), f"process {pid} outlived SIGKILL"
 
 
 def forget(state_dir: Path) -> None:
