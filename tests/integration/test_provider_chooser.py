@@ -57,3 +57,13 @@ def test_sign_up_leads_to_the_tenants_own_registration_form(shipped):
     page = visitor.open(f"{shipped.settings.service_url}{link['href']}")
     assert f"{shipped.keycloak_url}/realms/cloud/" in page.url, page.url
     assert page.soup.find("input", attrs={"name": "email"}) is not None and page.soup.find(id="kc-register-form")
+
+
+def test_an_existing_user_reaches_the_providers_sign_in_from_the_list(shipped):
+    """Seed 000: clicking a provider in the list leads to its login page."""
+    link = _chooser(shipped, lang="en").select_one("#sign-in-paas")
+    assert link.text.strip() == "Sign in" and link["aria-label"] == "Sign in to Hosted PaaS"
+    visitor = Browser(shipped.keycloak_url, "paas", "idp-service", "")
+    page = visitor.open(f"{shipped.settings.service_url}{link['href']}")
+    assert f"{shipped.keycloak_url}/realms/paas/" in page.url, page.url
+    assert page.soup.find("input", attrs={"name": "password"}) is not None and page.soup.find(id="kc-form-login")
