@@ -25,6 +25,7 @@ from rich.console import Console
 from provisioner.errors import IdpError, RuntimeFailure
 from provisioner.runtime import postgres
 from provisioner.runtime.distribution import KEYCLOAK_VERSION
+from provisioner.runtime.stack import running
 from provisioner.runtime.state import StateDir, read_stack
 from provisioner.settings import Settings
 
@@ -51,8 +52,6 @@ def _profile(settings: Settings) -> str:
 
 def backup(settings: Settings, output: Path, console: Console) -> Path:
     """Write the archive; production needs its PostgreSQL running, dev needs the stack stopped."""
-    from provisioner.runtime.stack import running
-
     state = StateDir(settings.state_dir)
     if output.exists():
         raise IdpError(f"{output} exists already; a backup never overwrites a file.", "Choose another --output.")

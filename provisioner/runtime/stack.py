@@ -12,7 +12,7 @@ from rich.console import Console
 
 from provisioner.config.loader import load_tenants
 from provisioner.errors import IdpError, RuntimeFailure
-from provisioner.runtime import build, distribution, processes
+from provisioner.runtime import build, distribution, postgres, processes
 from provisioner.runtime.java import find_java
 from provisioner.runtime.state import (
     AdminCredentials,
@@ -205,11 +205,8 @@ def down(settings: Settings, console: Console) -> None:
     state = StateDir(settings.state_dir)
     info = read_stack(state) or {}
     stopped = [name for name, key in PROCESSES if processes.stop(info.get(key))]
-    if info.get("postgres_data"):
-        from provisioner.runtime import postgres
-
-        if postgres.stop(Path(info["postgres_data"])):
-            stopped.append("PostgreSQL")
+    if info.get("postgres_data") and postgres.stop(Path(info["postgres_data"])):
+        stopped.append("PostgreSQL")
     state.stack_file.unlink(missing_ok=True)
     console.print("Stopped " + ", ".join(stopped) + "." if stopped else "Nothing was running.")
 

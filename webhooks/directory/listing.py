@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from webhooks.account_details.service import country_name
 from webhooks.domain_errors import DomainError
 
-log_realm_failure = Callable[[str, str], None]
+ReportFailure = Callable[[str, str], None]  # (realm, why)
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Provider:
 
 
 def providers(realms: Iterable[str], entry: Callable[[str], dict | None], display_name: Callable[[str], str],
-              locale: str, on_failure: log_realm_failure) -> list[Provider]:
+              locale: str, on_failure: ReportFailure) -> list[Provider]:
     """Every listed tenant among realms, by name. A realm Keycloak cannot read now is left out (and
     reported), so one broken tenant does not take the chooser down for the others."""
     found = []
