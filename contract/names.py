@@ -16,6 +16,11 @@ MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (an
 ONBOARDING_ATTRIBUTE = "idp.onboarding"  # the tenant's onboarding section as JSON
 ACCOUNTS_ATTRIBUTE = "idp.accounts"  # the tenant's accounts section (roles, grants) as JSON, or null
 DIRECTORY_ATTRIBUTE = "idp.directory"  # the tenant's entry in the provider chooser as JSON, or null
+TELL_LOCKED_ATTRIBUTE = "idp.tellLockedAccount"  # "true": a locked account is told when to retry
+
+# Our authenticators and form steps in the realm's copies of Keycloak's flows.
+PASSWORD_FORM = "idp-username-password-form"
+EMAIL_LENGTH_STEP = "idp-email-length"
 
 # User attributes the service writes and Keycloak maps into tokens.
 ONBOARDING_COMPLETED = "onboardingCompleted"

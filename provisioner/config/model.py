@@ -125,6 +125,9 @@ class BruteForce(Strict):
     # retyped fast; nobody retypes a password in 200 ms, a script does.
     quick_login_check_ms: int = Field(200, ge=0, le=60000)
     quick_login_wait: Duration = Field(60, ge=1)
+    # A locked account is told so and when to retry (instead of "Invalid username or password");
+    # false keeps Keycloak's wording, which does not reveal that the account exists.
+    tell_locked: bool = True
 
 
 class Otp(Strict):

@@ -1,35 +1,128 @@
-"""The built-in browser (login) flow: its Organization step off. Accounts are Keycloak organizations
-for membership and roles, not for finding a user's identity provider by email domain; left on, that
-step turns the login page into an identity-first one (email, then password) as soon as the realm
-holds one organization, which is a different login page than the tenant chose."""
+"""The login (browser) flow: our copy of Keycloak's, bound to the realm, with two differences.
+
+- The username and password form is ours (extensions/ LockoutAwarePasswordForm): a temporarily
+  locked account is told so and when to retry, where the tenant allows it (brute_force.tell_locked).
+- The Organization step is off. Accounts are Keycloak organizations for membership and roles, not
+  for finding a user's identity provider by email domain; left on, that step turns the login page
+  into an identity-first one (email, then password) as soon as the realm holds one organization.
+
+Keycloak refuses new executions in its built-in flows, hence the copy."""
 
 from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
+from contract.names import PASSWORD_FORM
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
+from provisioner.errors import KeycloakApiError
 
 RESOURCE = "browser-flow"
-FLOW = "browser"
+BUILT_IN = "browser"
+FLOW = "idp browser"
 ORGANIZATION_STEP = "Organization"  # the sub-flow Keycloak 26 puts in the browser flow
+KEYCLOAK_PASSWORD_FORM = "auth-username-password-form"
 
 
-def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
-    if not exists:
-        return [Change(tenant.realm, RESOURCE, "create", [f"{ORGANIZATION_STEP} step: DISABLED"])]
-    admin.change_current_realm(tenant.realm)
-    with keycloak_errors(f"reading the browser flow of {tenant.realm}"):
-        executions = admin.get_authentication_flow_executions(FLOW)
-    step = next((e for e in executions if e.get("level") == 0 and e.get("displayName") == ORGANIZATION_STEP), None)
+def _parents(executions: list[dict]) -> dict[str, str]:
+    """Execution id -> the name of the sub-flow it sits in (the listing is depth-first)."""
+    parents: dict[str, str] = {}
+    stack: list[str] = []
+    for execution in executions:
+        del stack[execution["level"]:]
+        if stack:
+            parents[execution["id"]] = stack[-1]
+        if execution.get("authenticationFlow"):
+            stack.append(execution["displayName"])
+    return parents
+
+
+def _organization_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    step = next((e for e in executions if e["level"] == 0 and e.get("displayName", "").endswith(ORGANIZATION_STEP)
+                 and e.get("authenticationFlow")), None)
     if step is None or step["requirement"] == "DISABLED":
-        return [Change(tenant.realm, RESOURCE, "unchanged")]
+        return None
 
     def update() -> None:
         admin.change_current_realm(tenant.realm)
-        with keycloak_errors(f"updating the browser flow of {tenant.realm}"):
+        with keycloak_errors(f"updating the login flow of {tenant.realm}"):
             admin.update_authentication_flow_executions({**step, "requirement": "DISABLED"}, FLOW)
 
-    return [Change(tenant.realm, RESOURCE, "update", [f"{ORGANIZATION_STEP} step: {step['requirement']} -> DISABLED"],
-                   update)]
+    return Change(tenant.realm, f"{RESOURCE}/organization", "update",
+                  [f"{ORGANIZATION_STEP} step: {step['requirement']} -> DISABLED"], update)
+
+
+def _password_form_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    """Our password form in place of Keycloak's: REQUIRED and first in the same sub-flow."""
+    parents = _parents(executions)
+    ours = next((e for e in executions if e.get("providerId") == PASSWORD_FORM), None)
+    theirs = next((e for e in executions if e.get("providerId") == KEYCLOAK_PASSWORD_FORM), None)
+    if ours is not None and theirs is None and ours["requirement"] == "REQUIRED":
+        siblings = [e for e in executions if parents.get(e["id"]) == parents.get(ours["id"])]
+        if siblings[0] is ours:
+            return None
+    anchor = ours or theirs
+    if anchor is None or anchor["id"] not in parents:
+        raise KeycloakApiError(f"The login flow {FLOW!r} of {tenant.realm} has no username and password form.",
+                               f"Delete the flow {FLOW!r} in the admin console and run `idp apply` again.")
+    subflow = parents[anchor["id"]]
+
+    def converge() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"putting our password form into the login flow of {tenant.realm}"):
+            if ours is None:
+                admin.create_authentication_flow_execution({"provider": PASSWORD_FORM}, subflow)
+            if theirs is not None:
+                admin.delete_authentication_flow_execution(theirs["id"])
+            now = admin.get_authentication_flow_executions(FLOW)
+            now_parents = _parents(now)
+            current = next(e for e in now if e.get("providerId") == PASSWORD_FORM)
+            admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
+            siblings = [e for e in now if now_parents.get(e["id"]) == subflow]
+            position = siblings.index(current)
+            if position:
+                admin.change_execution_priority(current["id"], position)
+
+    return Change(tenant.realm, f"{RESOURCE}/password-form", "create" if ours is None else "update",
+                  [f"{KEYCLOAK_PASSWORD_FORM} -> {PASSWORD_FORM}: REQUIRED, first"], converge)
+
+
+def _aspects(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> list[Change]:
+    return [c for c in (_organization_change(admin, tenant, executions),
+                        _password_form_change(admin, tenant, executions)) if c]
+
+
+def _bind(admin: KeycloakAdmin, tenant: Tenant) -> None:
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"binding the login flow of {tenant.realm}"):
+        admin.update_realm(tenant.realm, {"browserFlow": FLOW})
+
+
+def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
+    details = [f"{ORGANIZATION_STEP} step: DISABLED", f"password form: {PASSWORD_FORM}"]
+    if not exists:
+        return [Change(tenant.realm, RESOURCE, "create", details)]
+    admin.change_current_realm(tenant.realm)
+    with keycloak_errors(f"reading the login flow of {tenant.realm}"):
+        flows = {f["alias"] for f in admin.get_authentication_flows()}
+        bound = admin.get_realm(tenant.realm).get("browserFlow")
+    if FLOW not in flows:
+        def create() -> None:
+            admin.change_current_realm(tenant.realm)
+            with keycloak_errors(f"copying the login flow of {tenant.realm}"):
+                admin.copy_authentication_flow({"newName": FLOW}, BUILT_IN)
+                executions = admin.get_authentication_flow_executions(FLOW)
+            for change in _aspects(admin, tenant, executions):
+                assert change.run is not None
+                change.run()
+            _bind(admin, tenant)
+
+        return [Change(tenant.realm, RESOURCE, "create", details, create)]
+    with keycloak_errors(f"reading the login flow of {tenant.realm}"):
+        executions = admin.get_authentication_flow_executions(FLOW)
+    changes = _aspects(admin, tenant, executions)
+    if bound != FLOW:
+        changes.append(Change(tenant.realm, f"{RESOURCE}/binding", "update",
+                              [f"browserFlow: {bound!r} -> {FLOW!r}"], lambda: _bind(admin, tenant)))
+    return changes or [Change(tenant.realm, RESOURCE, "unchanged")]

@@ -10,6 +10,7 @@ from contract.names import (
     DIRECTORY_ATTRIBUTE,
     MANAGED_ATTRIBUTE,
     ONBOARDING_ATTRIBUTE,
+    TELL_LOCKED_ATTRIBUTE,
     WEBHOOK_LISTENER,
 )
 from provisioner.admin_api import keycloak_errors
@@ -97,6 +98,8 @@ def desired(tenant: Tenant) -> dict:
             ONBOARDING_ATTRIBUTE: tenant.onboarding.model_dump_json(),
             ACCOUNTS_ATTRIBUTE: tenant.accounts.model_dump_json() if tenant.accounts else "null",
             DIRECTORY_ATTRIBUTE: tenant.directory.model_dump_json() if tenant.directory else "null",
+            # Read by the login form (extensions/ LockoutAwarePasswordForm).
+            TELL_LOCKED_ATTRIBUTE: str(tenant.brute_force.tell_locked).lower(),
             # Keycloak's per-action override; the realm-wide default (5 minutes) stays for others.
             "actionTokenGeneratedByUserLifespan.verify-email": str(tenant.email.verification_link_lifetime),
         },

@@ -1,10 +1,13 @@
 """The built-in registration form: the terms checkbox, whether it asks for the password, and our
-invitation step (the invited email filled in, fixed and verified: extensions/ InvitationFormAction)."""
+steps: the email length check first (extensions/ EmailLengthFormAction, so an over-long address
+hears the limit rather than Keycloak's "Invalid email address") and the invitation step (the invited
+email filled in, fixed and verified: extensions/ InvitationFormAction)."""
 
 from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
+from contract.names import EMAIL_LENGTH_STEP
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
@@ -83,9 +86,40 @@ def _invitation_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[di
                   ["invitation step: REQUIRED"], converge)
 
 
+def _form_steps(executions: list[dict]) -> list[dict]:
+    return [e for e in executions if e["level"] == 1]
+
+
+def _email_length_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    """The email length step, REQUIRED and first in the form (form steps validate in order and the
+    first refusal is the one shown)."""
+    steps = _form_steps(executions)
+    step = next((e for e in steps if e.get("providerId") == EMAIL_LENGTH_STEP), None)
+    if step is not None and step["requirement"] == "REQUIRED" and steps[0] is step:
+        return None
+
+    def converge() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"adding the email length step to the registration form of {tenant.realm}"):
+            current = step
+            if current is None:
+                form = next(e["displayName"] for e in executions if e.get("authenticationFlow") and e["level"] == 0)
+                admin.create_authentication_flow_execution({"provider": EMAIL_LENGTH_STEP}, form)
+            now = _form_steps(admin.get_authentication_flow_executions(FLOW))
+            current = next(e for e in now if e.get("providerId") == EMAIL_LENGTH_STEP)
+            admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
+            position = now.index(current)
+            if position:
+                admin.change_execution_priority(current["id"], position)
+
+    return Change(tenant.realm, f"{RESOURCE}/email-length", "create" if step is None else "update",
+                  ["email length step: REQUIRED, first"], converge)
+
+
 def _aspects(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> list[Change]:
     return [c for c in (_terms_change(admin, tenant, executions), _password_change(admin, tenant, executions),
-                        _invitation_change(admin, tenant, executions)) if c]
+                        _invitation_change(admin, tenant, executions),
+                        _email_length_change(admin, tenant, executions)) if c]
 
 
 def _bind(admin: KeycloakAdmin, tenant: Tenant) -> None:
@@ -98,7 +132,8 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     """Our copy of the registration flow, bound to the realm: terms REQUIRED/DISABLED, password on the
     form or after the activation link, the invitation step."""
     details = [f"terms and conditions: {tenant.login.terms_and_conditions}",
-               f"password on registration form: {tenant.login.password_on_registration}", "invitation step"]
+               f"password on registration form: {tenant.login.password_on_registration}", "invitation step",
+               "email length step"]
     if not exists:
         return [Change(tenant.realm, RESOURCE, "create", details)]
     admin.change_current_realm(tenant.realm)

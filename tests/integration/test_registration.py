@@ -129,11 +129,15 @@ def _long_email() -> str:
     return email
 
 
-def test_321_character_email_is_refused(tenant):
+@pytest.mark.parametrize(("locale", "words"), [
+    ("en", "The email address is too long: use at most 320 characters."),
+    ("ru", "Адрес электронной почты слишком длинный: его длина должна быть не больше 320."),
+])
+def test_321_character_email_is_refused_naming_the_limit(tenant, locale, words):
     email = "y" + _long_email()
-    page = tenant.browser().register(email, GOOD_PASSWORD)
+    page = tenant.browser().register(email, GOOD_PASSWORD, locale=locale)
     assert isinstance(page, Page)
-    assert page.field_error("email"), page.text[:600]
+    assert page.field_error("email") == words, page.text[:600]
 
 
 def test_320_character_email_works_end_to_end(tenant, stack, admin):

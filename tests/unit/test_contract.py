@@ -39,6 +39,9 @@ def java_constant(source: str, name: str) -> str:
     ("accounts/AccountsClaimMapper.java", "ROLES_GROUP", names.ACCOUNT_ROLES_GROUP),
     ("accounts/AccountsClaimMapper.java", "PROJECTS_GROUP", names.PROJECTS_GROUP),
     ("accounts/AccountsClaimMapper.java", "NAME_ATTRIBUTE", names.ACCOUNT_NAME_ATTRIBUTE),
+    ("login/LockoutAwarePasswordForm.java", "REALM_ATTRIBUTE", names.TELL_LOCKED_ATTRIBUTE),
+    ("login/LockoutAwarePasswordFormFactory.java", "ID", names.PASSWORD_FORM),
+    ("registration/EmailLengthFormAction.java", "ID", names.EMAIL_LENGTH_STEP),
 ])
 def test_java_constants_match_the_contract(source, constant, python):
     assert java_constant(source, constant) == python
