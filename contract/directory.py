@@ -9,7 +9,8 @@ from pydantic import Field, field_validator
 
 from contract.onboarding import Strict
 
-_URL = re.compile(r"^https?://[^\s/?#\"'<>]+(/[^\s\"'<>{}]*)?$")
+# An absolute http(s) address with nothing that could break out of an HTML attribute or CSS url().
+ADDRESS = re.compile(r"^https?://[^\s/?#\"'<>]+(/[^\s\"'<>{}]*)?$")
 
 
 class DirectoryEntry(Strict):
@@ -24,6 +25,6 @@ class DirectoryEntry(Strict):
     @field_validator("logo_url", "signup_url")
     @classmethod
     def _url(cls, url: str | None) -> str | None:
-        if url is not None and not _URL.match(url):
+        if url is not None and not ADDRESS.match(url):
             raise ValueError("must be an address, e.g. https://example.com/sign-up")
         return url

@@ -16,6 +16,7 @@ MANAGED_ATTRIBUTE = "idp.managed"  # on realms and clients this tool created (an
 ONBOARDING_ATTRIBUTE = "idp.onboarding"  # the tenant's onboarding section as JSON
 ACCOUNTS_ATTRIBUTE = "idp.accounts"  # the tenant's accounts section (roles, grants) as JSON, or null
 DIRECTORY_ATTRIBUTE = "idp.directory"  # the tenant's entry in the provider chooser as JSON, or null
+LOOK_ATTRIBUTE = "idp.look"  # the tenant's logo, primary colour and favicon as JSON
 TELL_LOCKED_ATTRIBUTE = "idp.tellLockedAccount"  # "true": a locked account is told when to retry
 
 # Our authenticators and form steps in the realm's copies of Keycloak's flows.

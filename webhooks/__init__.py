@@ -43,6 +43,7 @@ from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
 from webhooks.phone.step import PhoneStepPlugin
 from webhooks.security_headers import configure_security_headers
+from webhooks.tenant_look import configure_tenant_look, look_origin
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -212,6 +213,7 @@ def create_app(config: ServiceConfig | None = None, *, migrate: bool = False) ->
     configure_events(app, config)
     configure_onboarding(app, config)
     configure_blueprints(app, config)
-    configure_security_headers(app, config.public_url.startswith("https://"))
+    configure_tenant_look(app, config.issuer_base)
+    configure_security_headers(app, config.public_url.startswith("https://"), look_origin(config.issuer_base))
     register_error_handlers(app)
     return app

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-# Own scripts and styles only, never framed by another site. No form-action: browsers apply it to
-# every redirect after a post, and the last step's post ends, through Keycloak, at the relying app
-# (Keycloak's own pages leave it out for the same reason); CSRF tokens guard the forms instead.
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-src 'self'",
-    "frame-ancestors 'self'", "object-src 'none'", "base-uri 'none'",
-))
+
+def content_security_policy(look_origin: str) -> str:
+    """Own scripts only, never framed by another site. Styles also from Keycloak's origin (the
+    tenant's look, tenant_look.py) and images from https (tenants' logos). No form-action: browsers
+    apply it to every redirect after a post, and the last step's post ends, through Keycloak, at the
+    relying app (Keycloak's own pages leave it out for the same reason); CSRF tokens guard the forms."""
+    return "; ".join((
+        "default-src 'self'", "script-src 'self'", f"style-src 'self' {look_origin}",
+        f"img-src 'self' data: https: {look_origin}", "frame-src 'self'", "frame-ancestors 'self'",
+        "object-src 'none'", "base-uri 'none'",
+    ))
 
 
-def configure_security_headers(app: Flask, https: bool) -> None:
+def configure_security_headers(app: Flask, https: bool, look_origin: str) -> None:
     """Add the headers to every response (pages, JSON and static files alike)."""
-    policy = CONTENT_SECURITY_POLICY
+    policy = content_security_policy(look_origin)
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from contract.accounts import Accounts
 from contract.directory import DirectoryEntry
 from contract.durations import Duration
+from contract.look import Look
 from contract.names import SERVICE_API_ROLES
 from contract.onboarding import (  # noqa: F401  (re-exported: the tenant schema in one place)
     DEFAULT_PHONE_COUNTRIES,
@@ -253,6 +254,7 @@ class Tenant(Strict):
     onboarding: Onboarding = Field(default_factory=Onboarding)
     # Listed in the service's public provider chooser (/providers); unlisted when absent.
     directory: DirectoryEntry | None = None
+    look: Look = Field(default_factory=Look)
 
     @model_validator(mode="after")
     def _consistent(self) -> Tenant:

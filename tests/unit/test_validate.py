@@ -45,6 +45,11 @@ def test_shipped_config_is_valid(config):
      "sessions.idle: 'soon' is not a duration"),
     ("tenants/console.yaml", "realm: console", "realm: Console_1",
      "realm: String should match pattern '^[a-z][a-z0-9-]{1,62}$'"),
+    ("tenants/cloud.yaml", '  primary_color: "#0b57d0"', '  primary_color: "#ffcc00"',
+     "look.primary_color: #ffcc00 is too light: white text on it has a contrast of 1.5:1, and WCAG AA "
+     "needs 4.5:1; choose a darker shade"),
+    ("tenants/cloud.yaml", '  primary_color: "#0b57d0"', '  primary_color: blue',
+     "look.primary_color: String should match pattern '^#[0-9a-fA-F]{6}$'"),
     ("tenants/console.yaml", "    - kind: account_details", "    - kind: cheque",
      "onboarding.steps[1]: Input tag 'cheque' found using 'kind' does not match"),
     ("tenants/cloud.yaml", "    roles: [idp-billing-reader]", "    roles: [admin]",
