@@ -67,3 +67,23 @@ def test_an_existing_user_reaches_the_providers_sign_in_from_the_list(shipped):
     page = visitor.open(f"{shipped.settings.service_url}{link['href']}")
     assert f"{shipped.keycloak_url}/realms/paas/" in page.url, page.url
     assert page.soup.find("input", attrs={"name": "password"}) is not None and page.soup.find(id="kc-form-login")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Signing up as anna@example.test"),
+                                             ("ru", "Регистрация на anna@example.test")])
+def test_the_email_given_first_is_filled_in_on_the_providers_form(shipped, lang, words):
+    """Seed 000: the visitor gives their email, then picks a provider, whose form has it already."""
+    page = _chooser(shipped, lang=lang, email="anna@example.test")
+    assert words in page.select_one("#signing-up-as").text
+    link = page.select_one("#sign-up-cloud")["href"]
+    visitor = Browser(shipped.keycloak_url, "cloud", "idp-service", "")
+    form = visitor.open(f"{shipped.settings.service_url}{link}")
+    assert form.soup.find(id="kc-register-form"), form.text[:300]
+    assert form.soup.find("input", attrs={"name": "email"})["value"] == "anna@example.test"
+
+
+def test_a_mistyped_email_is_explained_and_not_carried(shipped):
+    page = _chooser(shipped, lang="en", email="anna at example")
+    assert page.select_one("#email-error").text == "Enter an email address, such as name@example.com."
+    assert page.select_one("#email")["aria-invalid"] == "true"
+    assert "login_hint" not in page.select_one("#sign-up-cloud")["href"]

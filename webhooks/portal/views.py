@@ -21,6 +21,7 @@ from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import translate
 from webhooks.page_language import error_page, page_locale
 from webhooks.portal.sign_in import PortalSignIn, SignedInUser
+from webhooks.query_params import bounded_text
 from webhooks.step_errors import StepRefused
 
 bp = Blueprint("portal", __name__, url_prefix="/my/<realm>")
@@ -66,8 +67,11 @@ def sign_up(realm: str):
     """The tenant's hosted registration (OIDC prompt=create), then back to this realm's pages signed in:
     where the provider chooser sends a visitor when the tenant names no sign-up page of its own."""
     realm = _realm(realm)
+    # The email the visitor gave the provider chooser (seed 000), for Keycloak to fill in; bounded, and
+    # only ever a hint: the form still checks whatever is submitted.
+    hint = bounded_text(request.args, "login_hint", 320)
     return _sign_in().client(realm).authorize_redirect(_sign_in().redirect_uri(realm), ui_locales=page_locale(),
-                                                       prompt="create")
+                                                       prompt="create", **({"login_hint": hint} if hint else {}))
 
 
 @bp.get("/signed-in")
