@@ -8,6 +8,7 @@ import uuid
 
 from tests.support.inbox import first_link
 from tests.support.pages import Page
+from tests.support.stack import create_user
 
 
 def test_verification_link_from_the_inbox_verifies_the_email(make_tenant, stack, admin):
@@ -74,8 +75,11 @@ def test_password_after_activation_link_when_the_tenant_asks_for_it(make_tenant,
     assert password_page.soup.find("h1").get_text(strip=True) == "Set your password"
     assert "Choose a password to finish activating your account." in password_page.text
     assert "change your password" not in password_page.text
+    # A new account has no other devices: no "Sign out from other devices", even on a refused try.
+    assert password_page.soup.find("input", attrs={"name": "logout-sessions"}) is None
     weak = browser.submit(password_page, {"password-new": "short", "password-confirm": "short"})
     assert "Use at least 8 characters." in weak.text
+    assert weak.soup.find("input", attrs={"name": "logout-sessions"}) is None
     onboarding = browser.submit(weak, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
     # The password is set; this tenant then sends the user through its phone step.
     assert isinstance(onboarding, Page) and "/onboarding/" in onboarding.url
@@ -96,3 +100,16 @@ def test_the_activation_speaks_russian_to_a_russian_sign_up(make_tenant, stack):
     password_page = browser.follow(first_link(message, "action-token"))
     assert isinstance(password_page, Page)
     assert password_page.soup.find("h1").get_text(strip=True) == "Задайте пароль"
+    assert password_page.soup.find("input", attrs={"name": "logout-sessions"}) is None
+
+
+def test_a_user_who_has_a_password_is_still_offered_to_sign_out_elsewhere(make_tenant, admin):
+    """Only the first password drops the checkbox; changing an existing one keeps Keycloak's offer."""
+    tenant = make_tenant("cloud")
+    user_id, email = create_user(admin, tenant.realm)
+    admin.change_current_realm(tenant.realm)
+    admin.update_user(user_id, {"requiredActions": ["UPDATE_PASSWORD"]})
+    page = tenant.browser().login(email, "Sunny-Harbor7")
+    assert isinstance(page, Page) and page.soup.find("input", attrs={"name": "password-new"}), page.text[:300]
+    assert page.soup.find("input", attrs={"name": "logout-sessions"}) is not None
+    assert "Sign out from other devices" in page.text
