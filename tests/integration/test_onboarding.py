@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import uuid
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 import requests
@@ -234,3 +236,25 @@ def test_a_valid_result_completes_once_and_a_replay_is_refused(handover, admin):
     assert isinstance(browser.follow(url), str), "the real result completes the action"
     replay = browser.follow(url)
     assert isinstance(replay, Page) and replay.status == 400
+
+
+def test_the_wizard_keeps_the_sign_in_request_server_side(make_tenant, admin, stack):
+    """Issue 10: the wizard's addresses carry no part of the relying app's OIDC request (redirect URI,
+    state, nonce, PKCE challenge); the one hand-over link carries a short signed token and is left at
+    once for /onboarding/<id>."""
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]})
+    _, email = create_user(admin, tenant.realm, onboarded=False)
+    browser = tenant.browser()
+    seen: list[str] = []
+    browser.session.hooks["response"].append(lambda response, *args, **kwargs: seen.append(response.url))
+    page = browser.login(email, PASSWORD)
+    assert isinstance(page, Page)
+    assert re.fullmatch(rf"{re.escape(stack.settings.service_url)}/onboarding/[0-9a-f-]{{36}}", page.url), page.url
+    request = browser._auth_params()
+    secrets_of_the_request = [request["state"], request["nonce"], request["code_challenge"], request["redirect_uri"],
+                              quote(request["redirect_uri"], safe="")]
+    service_urls = [url for url in seen if url.startswith(stack.settings.service_url)]
+    assert service_urls, seen
+    for url in service_urls:
+        assert not any(part in url for part in secrets_of_the_request), url
+        assert set(parse_qs(urlparse(url).query)) <= {"token"}, url
