@@ -1,7 +1,8 @@
 """The whole sign-up, keyboard only, in English and Russian, with axe-core (WCAG 2.2 AA) over every
 page on the way at desktop and phone widths: login, a failed login, registration and its errors,
 the email notice, account details, phone, captcha, card, the account console landing, the service's
-error page and the provider chooser. The tenant has its own colour, and both Keycloak's pages and
+error page and the provider chooser; and, in a second journey, the emailed code (and its error) and
+the organization step. The tenant has its own colour, and both Keycloak's pages and
 the service's show it. Screenshots of each page at both widths land in .idp-test/screenshots/."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from tests.support.accessibility import audit, tab_to
 from tests.support.inbox import first_link
 from tests.support.oidc import exchange_code, verify_id_token
-from tests.support.onboarding import phone_code, random_ru_mobile
+from tests.support.onboarding import email_code, phone_code, random_ru_mobile
 
 BRAND = "#0f766e"
 BRAND_RGB = "rgb(15, 118, 110)"
@@ -141,4 +142,54 @@ def test_keyboard_only_sign_up_passes_axe_on_every_page(make_tenant, stack, keyb
     page.goto(f"{stack.settings.service_url}/providers")
     check("providers")
 
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("keyboard_page", ["en", "ru"], indirect=True)
+def test_email_code_and_organization_steps_by_keyboard_pass_axe(make_tenant, stack, keyboard_page):
+    """The `console` journey's own pages: the emailed code (with a wrong try) and naming the
+    organization and its first project."""
+    locale, page = keyboard_page
+    tenant = make_tenant("console", onboarding={"steps": [{"kind": "email_code"}, {"kind": "organization"}]})
+    oidc = tenant.browser()
+    email = f"kbd-code-{uuid.uuid4().hex[:8]}@example.test"
+    violations: list[str] = []
+
+    def check(name: str) -> None:
+        page.wait_for_load_state("load")
+        violations.extend(audit(page, f"{name}-{locale}"))
+
+    page.goto(f"{oidc.realm_url}/protocol/openid-connect/registrations?{urlencode(oidc._auth_params())}")
+    page.wait_for_selector("#kc-register-form")
+    for field, value in (("#email", email), ("#password", "Sunny-Harbor7"), ("#password-confirm", "Sunny-Harbor7"),
+                         ("#firstName", "Anna"), ("#lastName", "Petrova")):
+        _type_into(page, field, value)
+    if page.locator("#termsAccepted").count():
+        tab_to(page, "#termsAccepted")
+        page.keyboard.press("Space")
+    tab_to(page, "#kc-register-form [type=submit]")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#email-send-form")
+    check("email-code")
+    tab_to(page, "#send")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#code-sent")
+    _type_into(page, "#code", "ZZZ-ZZZ")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error")
+    check("email-code-error")
+    tab_to(page, "#code")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(email_code(stack.inbox, email))
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#organization-form")
+    check("organization")
+    _type_into(page, "#account_name", "Romashka")
+    _type_into(page, "#project_name", "Website")
+    with page.expect_request(lambda r: r.url.startswith(oidc.redirect_uri)):
+        tab_to(page, "#organization-form [type=submit]")
+        page.keyboard.press("Enter")
     assert not violations, "\n".join(violations)
