@@ -54,3 +54,12 @@ INVITATION_PARAM = "idp_invitation"  # the auth request parameter with the signe
 # view-clients) can read a caller's realm role mappings live but not its client role mappings.
 BILLING_READER_ROLE = "idp-billing-reader"  # reads bound cards' gateway tokens and auto top-up choices
 SERVICE_API_ROLES = (BILLING_READER_ROLE,)
+
+# API access (command-line tools and, later, personal access tokens): a user holds this realm role once
+# activated. Keycloak itself refuses the `cli` client's sign-in without it (the client's own login
+# flow ends in a role condition and a deny step), so the rule holds with the service down.
+API_ACCESS_ROLE = "idp-api-access"
+API_ACCESS_ATTRIBUTE = "idp.apiAccess"  # the tenant's api_access section as JSON
+CLI_CLIENT = "cli"
+CLI_FLOW = "idp cli sign-in"
+API_ACCESS_DENIED_MESSAGE = "idpApiAccessRequired"

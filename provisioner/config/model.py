@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from contract.accounts import Accounts
+from contract.api_access import ApiAccess
 from contract.directory import DirectoryEntry
 from contract.durations import Duration
 from contract.look import Look
@@ -255,6 +256,7 @@ class Tenant(Strict):
     # Listed in the service's public provider chooser (/providers); unlisted when absent.
     directory: DirectoryEntry | None = None
     look: Look = Field(default_factory=Look)
+    api_access: ApiAccess = Field(default_factory=ApiAccess)
 
     @model_validator(mode="after")
     def _consistent(self) -> Tenant:

@@ -7,6 +7,7 @@ from provisioner.resources import (
     api_access,
     browser_flow,
     builtin_clients,
+    cli_client,
     client_scopes,
     clients,
     realm,
@@ -20,4 +21,4 @@ from provisioner.resources import (
 # Dependency order: the realm first, scopes before the clients that use them, the service
 # client before its service account's roles and the API roles it grants to machine clients.
 RESOURCES = (realm, user_profile, registration_flow, browser_flow, required_actions, realm_texts, client_scopes,
-             clients, builtin_clients, service_account, api_access)
+             clients, cli_client, builtin_clients, service_account, api_access)

@@ -9,6 +9,7 @@ from contract.names import (
     ACCOUNTS_MAPPER,
     CARD_BOUND,
     CARD_BOUND_CLAIM,
+    CLI_CLIENT,
     FLAG_MAPPER,
     MANAGED_ATTRIBUTE,
     ONBOARDING_COMPLETE_CLAIM,
@@ -184,7 +185,8 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     changes = []
     for want, scopes, mappers in wanted:
         changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes, mappers))
-    declared = {w["clientId"] for w, _, _ in wanted}
+    # The cli client is ours too, planned by resources/cli_client.py.
+    declared = {w["clientId"] for w, _, _ in wanted} | {CLI_CLIENT}
     for client_id, client in sorted(current.items()):
         ours = (client.get("attributes") or {}).get(MANAGED_ATTRIBUTE) == "true"
         if not ours or client_id in declared:

@@ -7,6 +7,7 @@ from keycloak import KeycloakAdmin
 
 from contract.names import (
     ACCOUNTS_ATTRIBUTE,
+    API_ACCESS_ATTRIBUTE,
     DIRECTORY_ATTRIBUTE,
     LOOK_ATTRIBUTE,
     MANAGED_ATTRIBUTE,
@@ -100,6 +101,7 @@ def desired(tenant: Tenant) -> dict:
             ACCOUNTS_ATTRIBUTE: tenant.accounts.model_dump_json() if tenant.accounts else "null",
             DIRECTORY_ATTRIBUTE: tenant.directory.model_dump_json() if tenant.directory else "null",
             LOOK_ATTRIBUTE: tenant.look.model_dump_json(exclude_none=True),
+            API_ACCESS_ATTRIBUTE: tenant.api_access.model_dump_json(),
             # Read by the login form (extensions/ LockoutAwarePasswordForm).
             TELL_LOCKED_ATTRIBUTE: str(tenant.brute_force.tell_locked).lower(),
             # Keycloak's per-action override; the realm-wide default (5 minutes) stays for others.

@@ -5,6 +5,8 @@ tenant. What is not ours to say for this tenant is removed, and the theme's word
 - `termsText`: the registration form's terms, linked to the tenant's terms of use and privacy policy.
 - Activation (a tenant whose form asks only for the email, seed 000): the verification email is a
   welcome with the activation link, and the password page says "Set your password".
+- `idpApiAccessRequired`: what the `cli` client's sign-in says to a user without API access, with
+  the address of the tenant's page that activates it (the theme's words have no address).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from html import escape
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakDeleteError, KeycloakGetError, KeycloakPostError, raise_error_from_response
 
+from contract.names import API_ACCESS_DENIED_MESSAGE
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
@@ -53,7 +56,11 @@ ACTIVATION = {
         "updatePasswordMessage": "Придумайте пароль, чтобы завершить активацию учётной записи.",
     },
 }
-KEYS = ("termsText", *ACTIVATION["en"])
+API_ACCESS = {
+    "en": "API access is not activated for your account. Activate it at {url} and sign in again.",
+    "ru": "Доступ к API для вашей учётной записи не включён. Включите его на странице {url} и войдите снова.",
+}
+KEYS = ("termsText", *ACTIVATION["en"], API_ACCESS_DENIED_MESSAGE)
 
 
 def _message_text(text: str) -> str:
@@ -74,6 +81,9 @@ def wanted(tenant: Tenant) -> dict[str, dict[str, str | None]]:
                 terms=escape(login.terms_url), privacy=escape(login.privacy_url), name=escape(tenant.display_name)))
         if activation:
             ours |= ACTIVATION[locale]
+        if tenant.service_client.portal_url:
+            ours[API_ACCESS_DENIED_MESSAGE] = _message_text(API_ACCESS[locale].format(
+                url=f"{tenant.service_client.portal_url}/my/{tenant.realm}/api-access"))
         texts[locale] = ours
     return texts
 
