@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
-from contract.names import CARD_BOUND, ONBOARDING_COMPLETED, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
+from contract.names import API_ACCESS_ROLE, CARD_BOUND, ONBOARDING_COMPLETED, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from provisioner.errors import IdpError
 from provisioner.runtime.stack import require_running, service_env
 from provisioner.runtime.state import StateDir
@@ -129,13 +129,14 @@ def show_user(settings: Settings, console: Console, realm: str, email: str, as_j
             "enabled": bool(user.get("enabled")), "onboarding_complete": first(ONBOARDING_COMPLETED) == "true",
             "phone": first(PHONE_NUMBER), "phone_verified": first(PHONE_NUMBER_VERIFIED) == "true",
             "card_bound": first(CARD_BOUND) == "true",
+            "api_access": API_ACCESS_ROLE in svc.gateway.realm_roles_of(realm, user["id"]),
             "accounts": svc.area.memberships.accounts_of(realm, user["id"]) if svc.area.accounts.settings(realm)
             else []}
     if as_json:
         console.print_json(json.dumps(data))
         return
     for key in ("id", "email", "email_verified", "enabled", "onboarding_complete", "phone", "phone_verified",
-                "card_bound"):
+                "card_bound", "api_access"):
         console.print(f"{key}: {data[key]}", highlight=False)
     for account in data["accounts"]:
         console.print(f"account {account['number']} ({account['name']}): {account['role']}", highlight=False)

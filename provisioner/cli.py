@@ -249,7 +249,8 @@ AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")
 
 accounts_app = typer.Typer(help="Accounts (organizations): list them, show one with its members and roles.",
                            no_args_is_help=True)
-users_app = typer.Typer(help="Users: onboarding state, phone, card and accounts.", no_args_is_help=True)
+users_app = typer.Typer(help="Users: onboarding state, phone, card, accounts and API access.",
+                        no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(users_app, name="users")
 
@@ -278,6 +279,18 @@ def users_show(email: Annotated[str, typer.Argument(help="The user's email addre
     """One user: email verified, onboarding complete, phone, card bound, accounts and roles."""
     from provisioner import accounts_cli
     accounts_cli.show_user(_settings(), console, realm, email, as_json)
+
+
+@users_app.command("api-access")
+@friendly
+def users_api_access(email: Annotated[str, typer.Argument(help="The user's email address.")],
+                     state: Annotated[str, typer.Argument(help="on or off.")], realm: Realm,
+                     as_json: AsJson = False) -> None:
+    """Turn a user's API access (command-line tools through the cli client) on or off."""
+    if state not in ("on", "off"):
+        raise IdpError(f"{state!r}: say on or off.", f"e.g. idp users api-access {email} on --realm {realm}")
+    from provisioner import api_access_cli
+    api_access_cli.set_api_access(_settings(), console, realm, email, state == "on", as_json)
 
 
 @app.command()

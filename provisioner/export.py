@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from keycloak import KeycloakAdmin
@@ -18,6 +19,7 @@ KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
 # mappers are sorted too: Keycloak runs them by their provider's priority, and lists them in an order
 # that changes when a realm is created again.
 ORDERED_LISTS = {"authenticationExecutions", "supportedLocales", "requiredActions"}
+FLOW_NAMESPACE = uuid.UUID("5b0f3c1e-8a59-4c2e-9d61-2f6e4a7c9b10")  # ours, for stable_flow_id
 _NATURAL_KEYS = ("alias", "name", "clientId", "realm", "providerId", "authenticator", "flowAlias")
 
 
@@ -50,12 +52,35 @@ def normalize(value: object, key: str = "") -> object:
     return value
 
 
+def stable_flow_id(alias: str) -> str:
+    """The same id for the same flow on every server, so an export stays byte-identical."""
+    return str(uuid.uuid5(FLOW_NAMESPACE, alias))
+
+
+def _stable_flow_bindings(raw: dict, normalized: dict) -> dict:
+    """A client's flow override names its flow by id, and ids are dropped as volatile; without one,
+    Keycloak cannot import the client ("Unable to resolve auth flow binding override"). Give each
+    bound flow a stable id and point the override at it; Keycloak maps it on import."""
+    aliases = {f["id"]: f["alias"] for f in raw.get("authenticationFlows") or [] if "id" in f}
+    bound: set[str] = set()
+    for client in normalized.get("clients") or []:
+        overrides = client.get("authenticationFlowBindingOverrides") or {}
+        for binding, flow_id in overrides.items():
+            if flow_id in aliases:
+                overrides[binding] = stable_flow_id(aliases[flow_id])
+                bound.add(aliases[flow_id])
+    for flow in normalized.get("authenticationFlows") or []:
+        if flow.get("alias") in bound:
+            flow["id"] = stable_flow_id(flow["alias"])
+    return normalized
+
+
 def export_realm(admin: KeycloakAdmin, realm: str) -> dict:
     """Keycloak's partial export (settings, clients, roles, groups, flows), normalized."""
     admin.change_current_realm(realm)
     with keycloak_errors(f"exporting realm {realm}"):
         raw = admin.export_realm(export_clients=True, export_groups_and_role=True)
-    return normalize(raw)
+    return _stable_flow_bindings(raw, normalize(raw))
 
 
 def write_export(data: dict, target: Path) -> bool:

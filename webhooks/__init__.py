@@ -15,6 +15,7 @@ from webhooks.account_details.step import AccountDetailsStepPlugin
 from webhooks.accounts.step import OrganizationStepPlugin
 from webhooks.accounts.wiring import accounts_area
 from webhooks.api.bearer import BearerVerifier
+from webhooks.api_access.activation import ApiAccessActivation
 from webhooks.balance.auto_top_up import AutoTopUps
 from webhooks.captcha.service import CaptchaService, Reveal
 from webhooks.captcha.step import CaptchaStepPlugin
@@ -65,6 +66,7 @@ def configure_events(app: Flask, config: ServiceConfig) -> None:
     intake = EventIntake(config.webhook_secret, repository, forget.handlers(app.extensions["onboarding_steps"]),
                          previous_secrets=config.webhook_previous_secrets)
     app.extensions["keycloak"] = gateway
+    app.extensions["api_access"] = ApiAccessActivation(gateway)
     app.extensions["event_intake"] = intake
     app.extensions["reconciler"] = Reconciler(gateway, intake, lambda: {*config.realms, *repository.known_realms()})
 
@@ -155,6 +157,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
     from webhooks.api.accounts import bp as accounts_bp
+    from webhooks.api.api_access import bp as api_access_bp
     from webhooks.api.billing import bp as billing_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
@@ -163,6 +166,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
     from webhooks.portal import accounts as _account_pages  # noqa: F401  (their routes join portal_bp)
+    from webhooks.portal import api_access as _api_access_page  # noqa: F401
     from webhooks.portal import invitations as _invitation_pages  # noqa: F401
     from webhooks.portal.sign_in import PortalSignIn
     from webhooks.portal.views import bp as portal_bp
@@ -181,6 +185,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf.exempt(api_bp)
     csrf.exempt(billing_bp)  # nested under the API blueprint, exempted by their own names
     csrf.exempt(accounts_bp)
+    csrf.exempt(api_access_bp)
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

@@ -110,6 +110,10 @@ class KeycloakGateway:
             raise KeycloakUnavailable(f"Keycloak did not answer for realm {realm}: {type(exc).__name__}") from exc
         return response.status_code == 200
 
+    def realm_attributes(self, realm: str) -> dict[str, str]:
+        """The realm's attributes (the tenant's sections `idp apply` published), read at most every 30 s."""
+        return self._realm(realm).get("attributes") or {}
+
     def display_name(self, realm: str) -> str:
         """The tenant's name as its login pages show it."""
         return self._realm(realm).get("displayName") or realm

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from contract.onboarding import CardStep
 from webhooks.api import representations
 from webhooks.api.accounts import bp as accounts_bp
+from webhooks.api.api_access import bp as api_access_bp
 from webhooks.api.bearer import Forbidden, Unauthorized
 from webhooks.api.billing import bp as billing_bp
 from webhooks.api.caller import request_caller
@@ -20,6 +21,7 @@ from webhooks.step_errors import StepRefused
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(billing_bp)
 bp.register_blueprint(accounts_bp)
+bp.register_blueprint(api_access_bp)
 
 
 @bp.errorhandler(Unauthorized)
