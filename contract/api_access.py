@@ -4,9 +4,13 @@ authenticator app (TOTP) first. The service reads them from the realm (`idp.apiA
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from contract.onboarding import Strict
 
 
 class ApiAccess(Strict):
     # The user must have set up an authenticator app (TOTP) before activating API access.
     require_totp: bool = False
+    # The longest a personal access token may live (the user picks up to this, seed 000's "expiry").
+    token_max_days: int = Field(90, ge=1, le=366)

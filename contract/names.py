@@ -53,7 +53,10 @@ INVITATION_PARAM = "idp_invitation"  # the auth request parameter with the signe
 # the service's client, because the service's own least-privilege account (view-users, no
 # view-clients) can read a caller's realm role mappings live but not its client role mappings.
 BILLING_READER_ROLE = "idp-billing-reader"  # reads bound cards' gateway tokens and auto top-up choices
-SERVICE_API_ROLES = (BILLING_READER_ROLE,)
+# Checks personal access tokens through the service's introspection endpoint (RFC 7662): an API of
+# the provider's that accepts its users' tokens.
+TOKEN_INTROSPECTOR_ROLE = "idp-token-introspector"
+SERVICE_API_ROLES = (BILLING_READER_ROLE, TOKEN_INTROSPECTOR_ROLE)
 
 # API access (command-line tools and, later, personal access tokens): a user holds this realm role once
 # activated. Keycloak itself refuses the `cli` client's sign-in without it (the client's own login

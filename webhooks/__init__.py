@@ -40,6 +40,7 @@ from webhooks.onboarding.i18n import translate
 from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.plugin import StepRegistry
 from webhooks.onboarding.service import OnboardingService
+from webhooks.pats.wiring import personal_access_tokens
 from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
 from webhooks.phone.step import PhoneStepPlugin
@@ -144,6 +145,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
                           accounts=area.accounts,
                           memberships=area.memberships, invitations=area.invitations, projects=area.projects)
+    app.extensions["pats"] = personal_access_tokens(sessions, gateway, area.memberships, app.extensions["api_access"])
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url),
@@ -159,6 +161,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.api.accounts import bp as accounts_bp
     from webhooks.api.api_access import bp as api_access_bp
     from webhooks.api.billing import bp as billing_bp
+    from webhooks.api.tokens import bp as tokens_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
     from webhooks.directory.views import bp as directory_bp
@@ -186,6 +189,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf.exempt(billing_bp)  # nested under the API blueprint, exempted by their own names
     csrf.exempt(accounts_bp)
     csrf.exempt(api_access_bp)
+    csrf.exempt(tokens_bp)
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

@@ -12,6 +12,7 @@ from webhooks.devinbox.models import DevMessage
 from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
 from webhooks.limits import LimitCooldown, LimitCounter
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
+from webhooks.pats.tokens import PersonalAccessToken
 from webhooks.phone.models import BlockedNumber
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
            "LimitCounter",
            "OnboardingFlow",
            "OneTimeCode",
+           "PersonalAccessToken",
            "ProcessedEvent",
            "ReconcileCheckpoint",
            "SandboxCard",

@@ -61,6 +61,10 @@ class Memberships:
     def __init__(self, accounts: AccountService, store: KeycloakAccounts, events: AccountEvents) -> None:
         self._accounts, self._store, self.events = accounts, store, events
 
+    def settings_or_none(self, realm: str) -> Accounts | None:
+        """The tenant's accounts settings, or None when it has no accounts."""
+        return self._accounts.settings(realm)
+
     def settings(self, realm: str) -> Accounts:
         settings = self._accounts.settings(realm)
         if settings is None:

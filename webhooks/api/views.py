@@ -13,6 +13,7 @@ from webhooks.api.api_access import bp as api_access_bp
 from webhooks.api.bearer import Forbidden, Unauthorized
 from webhooks.api.billing import bp as billing_bp
 from webhooks.api.caller import request_caller
+from webhooks.api.tokens import bp as tokens_bp
 from webhooks.balance import ledger
 from webhooks.balance.auto_top_up import read_choice
 from webhooks.onboarding.i18n import translate
@@ -22,6 +23,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(billing_bp)
 bp.register_blueprint(accounts_bp)
 bp.register_blueprint(api_access_bp)
+bp.register_blueprint(tokens_bp)
 
 
 @bp.errorhandler(Unauthorized)

@@ -1,0 +1,80 @@
+"""/api/v1/me/tokens: the caller's personal access tokens (create, list, revoke) with their own access
+token; and /api/v1/tokens/introspect, OAuth 2.0 token introspection (RFC 7662) for the provider's APIs
+that accept those tokens: a machine client holding `idp-token-introspector` asks whether a token works
+right now and for whom."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from contract.names import TOKEN_INTROSPECTOR_ROLE
+from webhooks.api.caller import request_caller
+from webhooks.api.service_roles import require_role
+from webhooks.pats.tokens import PersonalAccessToken, PersonalAccessTokens
+from webhooks.query_params import InvalidParameter
+
+bp = Blueprint("tokens", __name__)
+
+
+def _tokens() -> PersonalAccessTokens:
+    return current_app.extensions["pats"]
+
+
+def representation(row: PersonalAccessToken) -> dict:
+    return {"id": row.id, "name": row.name, "hint": row.hint, "account_id": row.account_id, "role": row.role,
+            "created_at": row.created_at.isoformat(), "expires_at": row.expires_at.isoformat(),
+            "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None}
+
+
+@bp.get("/me/tokens")
+def list_tokens():
+    caller = request_caller()
+    return jsonify({"tokens": [representation(r) for r in _tokens().of_user(caller.realm, caller.user_id)]})
+
+
+@bp.post("/me/tokens")
+def create_token():
+    """Body {"name": "...", "days": 30, "account_id"?: "...", "role"?: "..."}; the secret is in this
+    answer only."""
+    caller = request_caller()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not isinstance(body.get("days"), int) \
+            or isinstance(body.get("days"), bool):
+        raise InvalidParameter('Send a JSON object with a name and days, e.g. {"name": "deploy script", "days": 30}.',
+                               code="invalid_body")
+    for key in ("account_id", "role"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise InvalidParameter(f"{key} must be a string.", code="invalid_body")
+    created = _tokens().create(caller.realm, caller.user_id, body["name"], body["days"], body.get("account_id"),
+                               body.get("role"))
+    return jsonify({**representation(created.row), "token": created.token}), 201
+
+
+@bp.delete("/me/tokens/<token_id>")
+def revoke_token(token_id: str):
+    caller = request_caller()
+    _tokens().revoke(caller.realm, token_id, by=caller.user_id, owner=caller.user_id)
+    return "", 204
+
+
+@bp.post("/tokens/introspect")
+def introspect():
+    """RFC 7662: form field `token`; {"active": false} for anything that does not work right now."""
+    caller = request_caller()
+    require_role(caller, TOKEN_INTROSPECTOR_ROLE, current_app.extensions["keycloak"].realm_roles_of)
+    token = request.form.get("token", "")
+    row = _tokens().check(caller.realm, token) if token else None
+    if row is None:
+        return jsonify({"active": False})
+    memberships = current_app.extensions["memberships"]
+    if row.account_id is not None:
+        accounts = [{"id": row.account_id, "role": row.role}]
+    elif memberships.settings_or_none(caller.realm) is not None:
+        accounts = [{"id": a["id"], "number": a["number"], "role": a["role"]}
+                    for a in memberships.accounts_of(caller.realm, row.user_id)]
+    else:
+        accounts = []
+    return jsonify({"active": True, "token_type": "personal_access_token", "client_id": "personal-access-token",
+                    "sub": row.user_id, "iss": f"{current_app.config['SERVICE'].issuer_base}/realms/{caller.realm}",
+                    "iat": int(row.created_at.timestamp()), "exp": int(row.expires_at.timestamp()), "jti": row.id,
+                    "name": row.name, "accounts": accounts})

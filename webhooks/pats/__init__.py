@@ -1,0 +1,1 @@
+"""Personal access tokens: named, expiring secrets a user creates for scripts (issue 12)."""
