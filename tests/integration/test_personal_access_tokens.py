@@ -153,3 +153,28 @@ def test_only_a_resource_server_with_the_role_may_introspect(tenant, stack, admi
     anonymous = requests.post(f"{stack.settings.service_url}/api/v1/tokens/introspect", data={"token": "x"},
                               timeout=15)
     assert anonymous.status_code == 401
+
+
+def test_a_user_manages_tokens_on_the_api_access_page(tenant, stack, admin):
+    person = Person(tenant, admin, stack)
+    _grant_api_access(admin, tenant.realm, person.user_id)
+    base = f"{stack.settings.service_url}/my/{tenant.realm}/api-access"
+    page = person.browser.open(base)
+    assert page.soup.find(id="no-tokens") is not None
+    created = person.browser.submit(page, {"name": "laptop", "days": "7"}, "token-form")
+    assert created.status == 201
+    secret = created.soup.find(id="token-secret").text
+    assert secret.startswith("idpat_") and "shown only this once" in created.soup.find(id="created-token").text
+    assert "laptop" in created.soup.find(id="tokens").text
+    assert ResourceServer(stack, tenant.realm).introspect(secret)["active"] is True
+    again = person.browser.open(base)
+    assert secret not in again.text, "the secret is shown once only"
+
+    too_long = person.browser.open(base, lang="ru")
+    refused = person.browser.submit(too_long, {"name": "forever", "days": "400"}, "token-form")
+    assert refused.status == 422 and "Срок действия токена — от 1 до 90 дней." in refused.soup.find(id="error").text
+
+    revoked = person.browser.submit(again, {}, "revoke-token-1")
+    # The page keeps the language last chosen.
+    assert "Токен отозван" in revoked.soup.find(id="done").text and revoked.soup.find(id="no-tokens")
+    assert ResourceServer(stack, tenant.realm).introspect(secret) == {"active": False}
