@@ -178,3 +178,20 @@ def test_a_user_manages_tokens_on_the_api_access_page(tenant, stack, admin):
     # The page keeps the language last chosen.
     assert "Токен отозван" in revoked.soup.find(id="done").text and revoked.soup.find(id="no-tokens")
     assert ResourceServer(stack, tenant.realm).introspect(secret) == {"active": False}
+
+
+def test_account_admins_see_and_revoke_the_tokens_that_reach_their_account(tenant, stack, admin, tmp_path):
+    owner, member = Person(tenant, admin, stack), Person(tenant, admin, stack)
+    opened = _account(stack, tenant, owner, tmp_path, (member, "member"))
+    _grant_api_access(admin, tenant.realm, member.user_id)
+    scoped = _create(member, name="ci", days=5, account_id=opened.org_id).json()
+    _create(member, name="personal", days=5)  # reaches no one account: not the admins' business
+
+    listed = owner.call("GET", f"/{opened.org_id}/tokens")
+    assert listed.status_code == 200
+    assert [(t["name"], t["user_id"]) for t in listed.json()["tokens"]] == [("ci", member.user_id)]
+    assert "token" not in listed.json()["tokens"][0]
+    assert member.call("GET", f"/{opened.org_id}/tokens").status_code == 403, "a member does not manage members"
+    assert owner.call("DELETE", f"/{opened.org_id}/tokens/{scoped['id']}").status_code == 204
+    assert ResourceServer(stack, tenant.realm).introspect(scoped["token"]) == {"active": False}
+    assert owner.call("GET", f"/{opened.org_id}/tokens").json()["tokens"] == []

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from contract.names import TOKEN_INTROSPECTOR_ROLE
+from webhooks.accounts.rules import may_manage_members
+from webhooks.api.bearer import Forbidden
 from webhooks.api.caller import request_caller
 from webhooks.api.service_roles import require_role
 from webhooks.pats.tokens import PersonalAccessToken, PersonalAccessTokens
@@ -54,6 +56,31 @@ def create_token():
 def revoke_token(token_id: str):
     caller = request_caller()
     _tokens().revoke(caller.realm, token_id, by=caller.user_id, owner=caller.user_id)
+    return "", 204
+
+
+def _account_admin(account_id: str):
+    """The caller, if they may manage the account's members right now (live roles, not the token's)."""
+    caller = request_caller()
+    memberships = current_app.extensions["memberships"]
+    _, holder = memberships.membership(caller.realm, account_id, caller.user_id)
+    if not may_manage_members(memberships.settings(caller.realm), holder):
+        raise Forbidden("Only those who manage the account's members see and revoke its tokens.")
+    return caller
+
+
+@bp.get("/accounts/<account_id>/tokens")
+def account_tokens(account_id: str):
+    """The live tokens limited to this account (their owners' ids, never secrets), for its admins."""
+    caller = _account_admin(account_id)
+    rows = _tokens().reaching_account(caller.realm, account_id)
+    return jsonify({"tokens": [{**representation(r), "user_id": r.user_id} for r in rows]})
+
+
+@bp.delete("/accounts/<account_id>/tokens/<token_id>")
+def revoke_account_token(account_id: str, token_id: str):
+    caller = _account_admin(account_id)
+    _tokens().revoke(caller.realm, token_id, by=caller.user_id, account_id=account_id)
     return "", 204
 
 
