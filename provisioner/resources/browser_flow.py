@@ -17,6 +17,7 @@ from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 from provisioner.errors import KeycloakApiError
+from provisioner.resources.flow_copies import FlowCopy, plan_copy
 
 RESOURCE = "browser-flow"
 BUILT_IN = "browser"
@@ -88,41 +89,14 @@ def _password_form_change(admin: KeycloakAdmin, tenant: Tenant, executions: list
                   [f"{KEYCLOAK_PASSWORD_FORM} -> {PASSWORD_FORM}: REQUIRED, first"], converge)
 
 
+COPY = FlowCopy(RESOURCE, BUILT_IN, FLOW, "browserFlow", "login flow")
+
+
 def _aspects(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> list[Change]:
     return [c for c in (_organization_change(admin, tenant, executions),
                         _password_form_change(admin, tenant, executions)) if c]
 
 
-def _bind(admin: KeycloakAdmin, tenant: Tenant) -> None:
-    admin.change_current_realm(tenant.realm)
-    with keycloak_errors(f"binding the login flow of {tenant.realm}"):
-        admin.update_realm(tenant.realm, {"browserFlow": FLOW})
-
-
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
     details = [f"{ORGANIZATION_STEP} step: DISABLED", f"password form: {PASSWORD_FORM}"]
-    if not exists:
-        return [Change(tenant.realm, RESOURCE, "create", details)]
-    admin.change_current_realm(tenant.realm)
-    with keycloak_errors(f"reading the login flow of {tenant.realm}"):
-        flows = {f["alias"] for f in admin.get_authentication_flows()}
-        bound = admin.get_realm(tenant.realm).get("browserFlow")
-    if FLOW not in flows:
-        def create() -> None:
-            admin.change_current_realm(tenant.realm)
-            with keycloak_errors(f"copying the login flow of {tenant.realm}"):
-                admin.copy_authentication_flow({"newName": FLOW}, BUILT_IN)
-                executions = admin.get_authentication_flow_executions(FLOW)
-            for change in _aspects(admin, tenant, executions):
-                assert change.run is not None
-                change.run()
-            _bind(admin, tenant)
-
-        return [Change(tenant.realm, RESOURCE, "create", details, create)]
-    with keycloak_errors(f"reading the login flow of {tenant.realm}"):
-        executions = admin.get_authentication_flow_executions(FLOW)
-    changes = _aspects(admin, tenant, executions)
-    if bound != FLOW:
-        changes.append(Change(tenant.realm, f"{RESOURCE}/binding", "update",
-                              [f"browserFlow: {bound!r} -> {FLOW!r}"], lambda: _bind(admin, tenant)))
-    return changes or [Change(tenant.realm, RESOURCE, "unchanged")]
+    return plan_copy(admin, tenant, exists, COPY, details, _aspects)

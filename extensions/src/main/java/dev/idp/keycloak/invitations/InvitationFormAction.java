@@ -5,25 +5,20 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 
 import dev.idp.keycloak.onboarding.OnboardingKeys;
+import dev.idp.keycloak.registration.FormStep;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.Config;
 import org.keycloak.TokenVerifier;
-import org.keycloak.authentication.FormAction;
-import org.keycloak.authentication.FormActionFactory;
 import org.keycloak.authentication.FormContext;
 import org.keycloak.authentication.ValidationContext;
 import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
-import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -34,7 +29,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * refused; and on success the email counts as verified, since the invitation link proved it. Which
  * account and role follow is the service's business (its stored invitation), not this form's.
  */
-public class InvitationFormAction implements FormAction, FormActionFactory {
+public class InvitationFormAction extends FormStep {
     public static final String ID = "idp-invitation";
     public static final String PARAM = "idp_invitation";
     /** Keycloak keeps an auth request's extra parameters as client notes with this prefix. */
@@ -113,38 +108,11 @@ public class InvitationFormAction implements FormAction, FormActionFactory {
     }
 
     @Override
-    public boolean requiresUser() {
-        return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public FormAction create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
     public void init(Config.Scope config) {
         String secret = Optional.ofNullable(config.get("secret")).orElse(System.getenv("IDP_ONBOARDING_SECRET"));
         String previous = Optional.ofNullable(config.get("previous-secrets"))
                 .orElse(System.getenv("IDP_ONBOARDING_PREVIOUS_SECRETS"));
         keys = OnboardingKeys.parse(secret, previous).orElse(null);
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
     }
 
     @Override
@@ -158,33 +126,8 @@ public class InvitationFormAction implements FormAction, FormActionFactory {
     }
 
     @Override
-    public String getReferenceCategory() {
-        return null;
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return false;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[] {
-            AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public String getHelpText() {
         return "Fills in and fixes the invited email from the service's signed hint, and counts it as verified.";
     }
 
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
-    }
 }
