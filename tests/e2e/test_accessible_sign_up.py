@@ -39,6 +39,29 @@ def _type_into(page, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+class Audit:
+    """axe over each page of one journey; the violations of all of them are asserted at the end."""
+
+    def __init__(self, page, locale: str) -> None:
+        self.page, self.locale, self.violations = page, locale, []
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state("load")
+        self.violations.extend(audit(self.page, f"{name}-{self.locale}"))
+
+
+def _register_by_keyboard(page, email: str, names: bool = False) -> None:
+    """Fill the open registration form and send it, by keyboard (terms ticked with Space)."""
+    fields = [("#email", email), ("#password", "Sunny-Harbor7"), ("#password-confirm", "Sunny-Harbor7")]
+    for field, value in fields + ([("#firstName", "Anna"), ("#lastName", "Petrova")] if names else []):
+        _type_into(page, field, value)
+    if page.locator("#termsAccepted").count():
+        tab_to(page, "#termsAccepted")
+        page.keyboard.press("Space")
+    tab_to(page, "#kc-register-form [type=submit]")
+    page.keyboard.press("Enter")
+
+
 def _background(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor")
 
@@ -50,11 +73,8 @@ def test_keyboard_only_sign_up_passes_axe_on_every_page(make_tenant, stack, keyb
                          onboarding={"enforce": "login", "steps": STEPS})
     oidc = tenant.browser()
     email = f"kbd-{uuid.uuid4().hex[:8]}@example.test"
-    violations: list[str] = []
-
-    def check(name: str) -> None:
-        page.wait_for_load_state("load")
-        violations.extend(audit(page, f"{name}-{locale}"))
+    journey = Audit(page, locale)
+    check = journey.check
 
     page.goto(f"{oidc.realm_url}/protocol/openid-connect/auth?{urlencode(oidc._auth_params())}")
     page.wait_for_selector("#kc-login")
@@ -74,13 +94,7 @@ def test_keyboard_only_sign_up_passes_axe_on_every_page(make_tenant, stack, keyb
     page.keyboard.press("Enter")
     page.wait_for_selector("#input-error-email")
     check("register-errors")
-    _type_into(page, "#email", email)
-    _type_into(page, "#password", "Sunny-Harbor7")
-    _type_into(page, "#password-confirm", "Sunny-Harbor7")
-    tab_to(page, "#termsAccepted")
-    page.keyboard.press("Space")
-    tab_to(page, "#kc-register-form [type=submit]")
-    page.keyboard.press("Enter")
+    _register_by_keyboard(page, email)
     page.wait_for_selector("#kc-page-title")
     page.wait_for_load_state("load")
     check("verify-email")
@@ -142,7 +156,7 @@ def test_keyboard_only_sign_up_passes_axe_on_every_page(make_tenant, stack, keyb
     page.goto(f"{stack.settings.service_url}/providers")
     check("providers")
 
-    assert not violations, "\n".join(violations)
+    assert not journey.violations, "\n".join(journey.violations)
 
 
 @pytest.mark.parametrize("keyboard_page", ["en", "ru"], indirect=True)
@@ -153,22 +167,12 @@ def test_email_code_and_organization_steps_by_keyboard_pass_axe(make_tenant, sta
     tenant = make_tenant("console", onboarding={"steps": [{"kind": "email_code"}, {"kind": "organization"}]})
     oidc = tenant.browser()
     email = f"kbd-code-{uuid.uuid4().hex[:8]}@example.test"
-    violations: list[str] = []
-
-    def check(name: str) -> None:
-        page.wait_for_load_state("load")
-        violations.extend(audit(page, f"{name}-{locale}"))
+    journey = Audit(page, locale)
+    check = journey.check
 
     page.goto(f"{oidc.realm_url}/protocol/openid-connect/registrations?{urlencode(oidc._auth_params())}")
     page.wait_for_selector("#kc-register-form")
-    for field, value in (("#email", email), ("#password", "Sunny-Harbor7"), ("#password-confirm", "Sunny-Harbor7"),
-                         ("#firstName", "Anna"), ("#lastName", "Petrova")):
-        _type_into(page, field, value)
-    if page.locator("#termsAccepted").count():
-        tab_to(page, "#termsAccepted")
-        page.keyboard.press("Space")
-    tab_to(page, "#kc-register-form [type=submit]")
-    page.keyboard.press("Enter")
+    _register_by_keyboard(page, email, names=True)
 
     page.wait_for_selector("#email-send-form")
     check("email-code")
@@ -192,4 +196,4 @@ def test_email_code_and_organization_steps_by_keyboard_pass_axe(make_tenant, sta
     with page.expect_request(lambda r: r.url.startswith(oidc.redirect_uri)):
         tab_to(page, "#organization-form [type=submit]")
         page.keyboard.press("Enter")
-    assert not violations, "\n".join(violations)
+    assert not journey.violations, "\n".join(journey.violations)
