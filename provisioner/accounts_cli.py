@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import sessionmaker
 
 from contract.names import API_ACCESS_ROLE, CARD_BOUND, ONBOARDING_COMPLETED, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from provisioner.errors import IdpError
@@ -31,6 +32,7 @@ from webhooks.mailer import Mailer
 class Service:
     gateway: KeycloakGateway
     area: AccountsArea
+    sessions: sessionmaker
 
 
 def service(settings: Settings) -> Service:
@@ -47,8 +49,8 @@ def service(settings: Settings) -> Service:
     upgrade(engine)
     gateway = KeycloakGateway(config.keycloak_url, config.service_client_id, config.service_client_secret)
     mailer = Mailer(config.smtp_host, config.smtp_port, config.mail_from)
-    return Service(gateway, accounts_area(make_sessions(engine), gateway, mailer, config.public_url,
-                                          config.dev_inbox))
+    sessions = make_sessions(engine)
+    return Service(gateway, accounts_area(sessions, gateway, mailer, config.public_url, config.dev_inbox), sessions)
 
 
 def domain_errors(fn):

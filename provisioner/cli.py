@@ -293,6 +293,49 @@ def users_api_access(email: Annotated[str, typer.Argument(help="The user's email
     api_access_cli.set_api_access(_settings(), console, realm, email, state == "on", as_json)
 
 
+Yes = Annotated[bool, typer.Option("--yes", help="Do it without asking first.")]
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if not yes and not typer.confirm(question, default=False):
+        raise IdpError("Nothing changed.", "Answer y to go ahead, or pass --yes.")
+
+
+@users_app.command("unlock")
+@friendly
+def users_unlock(email: Annotated[str, typer.Argument(help="The user's email address.")], realm: Realm,
+                 yes: Yes = False, as_json: AsJson = False) -> None:
+    """End a brute-force lockout now (forget the user's failed sign-ins)."""
+    _confirm(f"Unlock {email} in {realm}?", yes)
+    from provisioner import support_cli
+    support_cli.unlock(_settings(), console, realm, email, as_json)
+
+
+@users_app.command("reset-onboarding")
+@friendly
+def users_reset_onboarding(email: Annotated[str, typer.Argument(help="The user's email address.")], realm: Realm,
+                           yes: Yes = False, as_json: AsJson = False) -> None:
+    """Make the user go through onboarding again from its first step."""
+    _confirm(f"Reset the onboarding of {email} in {realm}? Their finished steps are forgotten.", yes)
+    from provisioner import support_cli
+    support_cli.reset_onboarding(_settings(), console, realm, email, as_json)
+
+
+phones_app = typer.Typer(help="Phone numbers held by accounts.", no_args_is_help=True)
+app.add_typer(phones_app, name="phones")
+
+
+@phones_app.command("release")
+@friendly
+def phones_release(number: Annotated[str, typer.Argument(help="The number, e.g. +79991234567.")], realm: Realm,
+                   yes: Yes = False, as_json: AsJson = False) -> None:
+    """Free a number held by a deleted or mistaken account, so another account may verify it."""
+    from provisioner import support_cli
+    normalized = support_cli.e164(number)
+    _confirm(f"Release {normalized} in {realm}? Whoever holds it loses it.", yes)
+    support_cli.release_phone(_settings(), console, realm, normalized, as_json)
+
+
 @app.command()
 @friendly
 def invite(email: Annotated[str, typer.Argument(help="Who to invite.")], realm: Realm,

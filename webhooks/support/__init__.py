@@ -1,0 +1,1 @@
+"""What the provider's support staff do most, without database access (issue 12)."""
