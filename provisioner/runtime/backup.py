@@ -168,5 +168,27 @@ def _restore_databases(settings: Settings, state: StateDir, scratch: Path, conso
                                         env=server.superuser_env(), capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise RuntimeFailure(f"pg_restore into {database} failed: {result.stderr.strip()[-2000:]}")
+        _leave_the_old_cluster(server)
     finally:
         postgres.stop(data)
+
+
+# The restored copy must never join the cluster it was copied from: Keycloak's nodes find each other
+# through the JGROUPS_PING table and trust each other through the JGroups certificate, and both came
+# along in the dump. Without them the copy's nodes announce themselves afresh and make a new
+# certificate, which the old cluster does not know.
+FORGET_OLD_CLUSTER = """
+DELETE FROM server_config WHERE server_config_key = 'crt_jgroups';
+DO $$ BEGIN
+  IF to_regclass('jgroups_ping') IS NOT NULL THEN DELETE FROM jgroups_ping; END IF;
+END $$;
+"""
+
+
+def _leave_the_old_cluster(server: postgres.PostgresServer) -> None:
+    result = subprocess.run([str(postgres.bindir() / "psql"), "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--quiet",
+                             "--dbname", postgres.DATABASES["keycloak"], "--command", FORGET_OLD_CLUSTER],
+                            env=server.superuser_env(), capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeFailure(f"clearing the old cluster's membership from the restored Keycloak database failed: "
+                             f"{result.stderr.strip()[-2000:]}")

@@ -45,6 +45,9 @@ def test_a_backup_restored_into_a_fresh_state_dir_signs_the_user_in(production, 
     assert again.returncode != 0 and "never overwrites" in again.stderr and "Traceback" not in again.stderr
 
     with production_stack(fresh, profile="production", fresh=False) as copy:
+        # The original cluster is still running on this machine: the copy must form its own.
+        views = [line for line in (fresh / "logs" / "keycloak.log").read_text().splitlines() if "ISPN000094" in line]
+        assert views and all("(1) [" in line for line in views), views
         browser = Browser(copy.keycloak_url, tenant.realm, tenant.client.client_id, tenant.client.redirect_uris[0])
         code = browser.login(email, PASSWORD)
         assert isinstance(code, str), code.text[:300] if isinstance(code, Page) else code
