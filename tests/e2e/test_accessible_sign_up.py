@@ -147,6 +147,8 @@ def test_keyboard_only_sign_up_passes_axe_on_every_page(make_tenant, stack, keyb
     claims = verify_id_token(oidc, exchange_code(oidc, callback["code"][0])["id_token"])
     assert claims["email"] == email and claims["onboarding_complete"] is True and claims["card_bound"] is True
 
+    # A fresh tab (same cookies): the old one may still be failing its way to the app's unserved callback.
+    page = journey.page = page.context.new_page()
     page.goto(f"{oidc.realm_url}/account")
     page.wait_for_selector("#main-content, main")
     page.wait_for_load_state("networkidle")
