@@ -27,7 +27,7 @@ from contract.names import (
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
-from provisioner.resources.clients import _client_changes, claim_mappers
+from provisioner.resources.clients import claim_mappers, client_changes
 
 RESOURCE = "cli-client"
 SIGN_IN = f"{CLI_FLOW}: sign in"
@@ -192,7 +192,7 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     flow = _flow_change(admin, tenant, client)
     if flow:
         changes.append(flow)
-    changes.extend(c for c in _client_changes(admin, tenant.realm, cli_client(tenant), client, [],
+    changes.extend(c for c in client_changes(admin, tenant.realm, cli_client(tenant), client, [],
                                               claim_mappers(service)) if c.action != "unchanged")
     binding = _binding_change(admin, tenant, client, rebuilt=flow is not None)
     if binding:

@@ -117,7 +117,7 @@ def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict
     return changes
 
 
-def _client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
+def client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | None,
                     default_scopes: list[str], mappers: tuple[dict, ...]) -> list[Change]:
     resource = f"clients/{want['clientId']}"
     if have is None:
@@ -184,7 +184,7 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
         current = {c["clientId"]: c for c in admin.get_clients()}
     changes = []
     for want, scopes, mappers in wanted:
-        changes.extend(_client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes, mappers))
+        changes.extend(client_changes(admin, tenant.realm, want, current.get(want["clientId"]), scopes, mappers))
     # The cli client is ours too, planned by resources/cli_client.py.
     declared = {w["clientId"] for w, _, _ in wanted} | {CLI_CLIENT}
     for client_id, client in sorted(current.items()):
