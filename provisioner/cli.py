@@ -276,7 +276,7 @@ def accounts_show(number: Annotated[str, typer.Argument(help="The account number
 @friendly
 def users_show(email: Annotated[str, typer.Argument(help="The user's email address.")], realm: Realm,
                as_json: AsJson = False) -> None:
-    """One user: email verified, onboarding complete, phone, card bound, accounts and roles."""
+    """One user: email verified, onboarding complete, phone, card bound, accounts and roles, API access."""
     from provisioner import accounts_cli
     accounts_cli.show_user(_settings(), console, realm, email, as_json)
 
