@@ -51,6 +51,8 @@ class Accounts(Strict):
     number_digits: int = Field(8, ge=6, le=12)  # account numbers like 4829-1736
     invitation_lifetime: Duration = Field(7 * 86400, ge=3600, le=30 * 86400)
     invitation_resend_cooldown: Duration = Field(60, ge=10, le=86400)
+    # New accounts start as a trial of this many days (seed 004) instead of active; null: no trial.
+    trial_days: int | None = Field(None, ge=1, le=366)
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.account_roles + self.project_roles if r.id == role_id), None)

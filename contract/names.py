@@ -7,7 +7,17 @@ from __future__ import annotations
 ACCOUNT_ROLES_GROUP = "roles"
 PROJECTS_GROUP = "projects"
 ACCOUNT_NAME_ATTRIBUTE = "accountName"
+# An account's status (pending, trial, active, suspended, closed), why (set by whoever suspended or
+# closed it), and a trial's end (ISO 8601): organization attributes, so tokens carry them with the
+# service down. An account without the attribute is active (it was opened before statuses existed).
+ACCOUNT_STATUS_ATTRIBUTE = "accountStatus"
+ACCOUNT_STATUS_REASON_ATTRIBUTE = "accountStatusReason"
+ACCOUNT_TRIAL_ENDS_ATTRIBUTE = "trialEndsAt"
+# Accounts in these statuses give no API token: the cli client's tokens and personal access tokens
+# leave them out.
+API_BLOCKING_STATUSES = ("suspended", "closed")
 ACCOUNTS_MAPPER = "idp-accounts-mapper"
+ACCOUNTS_API_TOKEN_CONFIG = "idp.api.token"  # the mapper's option: leave out accounts that give no API token
 # Our mapper for yes/no claims that are always present (false until the attribute says "true").
 FLAG_MAPPER = "idp-flag-mapper"
 
@@ -56,7 +66,11 @@ BILLING_READER_ROLE = "idp-billing-reader"  # reads bound cards' gateway tokens 
 # Checks personal access tokens through the service's introspection endpoint (RFC 7662): an API of
 # the provider's that accepts its users' tokens.
 TOKEN_INTROSPECTOR_ROLE = "idp-token-introspector"
-SERVICE_API_ROLES = (BILLING_READER_ROLE, TOKEN_INTROSPECTOR_ROLE)
+# Suspends, resumes, activates and closes accounts: the provider's billing system or staff tooling.
+ACCOUNT_STATUS_MANAGER_ROLE = "idp-account-status-manager"
+# Support staff's tools over the JSON API: unlock, reset onboarding, release a phone number.
+SUPPORT_ROLE = "idp-support"
+SERVICE_API_ROLES = (BILLING_READER_ROLE, TOKEN_INTROSPECTOR_ROLE, ACCOUNT_STATUS_MANAGER_ROLE, SUPPORT_ROLE)
 
 # API access (command-line tools and, later, personal access tokens): a user holds this realm role once
 # activated. Keycloak itself refuses the `cli` client's sign-in without it (the client's own login

@@ -20,6 +20,7 @@ from provisioner.runtime.state import StateDir
 from provisioner.settings import Settings
 from webhooks.accounts.invitations import Invite
 from webhooks.accounts.memberships import account_name
+from webhooks.accounts.status import status_of
 from webhooks.accounts.wiring import AccountsArea, accounts_area
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, upgrade
@@ -78,17 +79,17 @@ def list_accounts(settings: Settings, console: Console, realm: str, as_json: boo
     first = 0
     while True:
         page = svc.area.store.all(realm, first, 100)
-        rows += [{"id": o["id"], "number": o.get("alias"), "name": account_name(o), "enabled": o.get("enabled", True)}
-                 for o in page]
+        rows += [{"id": o["id"], "number": o.get("alias"), "name": account_name(o), "enabled": o.get("enabled", True),
+                  "status": status_of(o).status} for o in page]
         if len(page) < 100:
             break
         first += 100
     if as_json:
         console.print_json(json.dumps({"accounts": rows}))
         return
-    table = Table("number", "name", "id", "enabled")
+    table = Table("number", "name", "status", "id", "enabled")
     for row in rows:
-        table.add_row(row["number"], row["name"], row["id"], str(row["enabled"]).lower())
+        table.add_row(row["number"], row["name"], row["status"], row["id"], str(row["enabled"]).lower())
     console.print(table)
     console.print(f"{len(rows)} account(s) in {realm}")
 
@@ -101,6 +102,7 @@ def show_account(settings: Settings, console: Console, realm: str, number: str, 
     projects = {p.id: p.name for p in memberships.projects(realm, account["id"])}
     members = memberships.members(realm, account["id"], None)
     data = {"id": account["id"], "number": account.get("alias"), "name": account_name(account),
+            **status_of(account).as_dict(),
             "projects": [{"id": pid, "name": name} for pid, name in projects.items()],
             "members": [{"user_id": m.user_id, "email": m.email, "role": m.account_role,
                          "projects": [{"id": p, "name": projects.get(p, p), "role": r}
@@ -109,11 +111,32 @@ def show_account(settings: Settings, console: Console, realm: str, number: str, 
         console.print_json(json.dumps(data))
         return
     console.print(f"Account {data['number']}: {data['name']} ({data['id']})")
+    console.print(_status_line(data), highlight=False)
     table = Table("email", "role", "projects")
     for m in data["members"]:
         table.add_row(m["email"], m["role"] or "-", ", ".join(f"{p['name']}: {p['role']}" for p in m["projects"]))
     console.print(table)
     console.print("projects: " + (", ".join(p["name"] for p in data["projects"]) or "none"))
+
+
+def _status_line(status: dict) -> str:
+    extra = f", until {status['trial_ends_at']}" if status.get("trial_ends_at") and status["status"] == "trial" else ""
+    reason = f" (reason: {status['reason']})" if status.get("reason") else ""
+    return f"status: {status['status']}{extra}{reason}"
+
+
+@domain_errors
+def change_status(settings: Settings, console: Console, realm: str, number: str, action: str, reason: str | None,
+                  as_json: bool) -> None:
+    """Suspend, resume, activate or close an account, recorded as done by the operator."""
+    svc = service(settings)
+    account = _account_by_number(svc, realm, number)
+    after = svc.area.statuses.change(realm, account["id"], action, reason, actor="operator")
+    data = {"id": account["id"], "number": account.get("alias"), **after.as_dict()}
+    if as_json:
+        console.print_json(json.dumps(data))
+    else:
+        console.print(f"Account {number}: {_status_line(data)}", highlight=False)
 
 
 @domain_errors

@@ -247,7 +247,8 @@ def export(realm: Annotated[list[str] | None, typer.Option(help="Only these real
 Realm = Annotated[str, typer.Option("--realm", help="The tenant's realm, e.g. cloud.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
-accounts_app = typer.Typer(help="Accounts (organizations): list them, show one with its members and roles.",
+accounts_app = typer.Typer(help="Accounts (organizations): list them, show one with its members and roles, and "
+                                "suspend, resume, activate or close one.",
                            no_args_is_help=True)
 users_app = typer.Typer(help="Users: onboarding state, phone, card, accounts and API access.",
                         no_args_is_help=True)
@@ -272,6 +273,62 @@ def accounts_show(number: Annotated[str, typer.Argument(help="The account number
     accounts_cli.show_account(_settings(), console, realm, number, as_json)
 
 
+Yes = Annotated[bool, typer.Option("--yes", help="Do it without asking first.")]
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if not yes and not typer.confirm(question, default=False):
+        raise IdpError("Nothing changed.", "Answer y to go ahead, or pass --yes.")
+
+
+Reason = Annotated[str | None, typer.Option("--reason", help="Why (shown to the account's members and in the "
+                                                                "token's status_reason); needed to suspend or close.")]
+
+
+def _status_command(action: str, number: str, realm: str, reason: str | None, yes: bool, as_json: bool,
+                    question: str) -> None:
+    if action in ("suspend", "close") and not (reason or "").strip():
+        raise IdpError(f"Say why you {action} the account.",
+                       f'e.g. idp accounts {action} {number} --realm {realm} --reason "unpaid invoice 2026-11"')
+    _confirm(question, yes)
+    from provisioner import accounts_cli
+    accounts_cli.change_status(_settings(), console, realm, number, action, reason, as_json)
+
+
+AccountNumber = Annotated[str, typer.Argument(help="The account number, e.g. 4829-1736.")]
+
+
+@accounts_app.command("suspend")
+@friendly
+def accounts_suspend(number: AccountNumber, realm: Realm, reason: Reason = None, yes: Yes = False,
+                     as_json: AsJson = False) -> None:
+    """Suspend an account: its members still sign in and see why, but get no API or personal access token for it."""
+    _status_command("suspend", number, realm, reason, yes, as_json, f"Suspend account {number} in {realm}?")
+
+
+@accounts_app.command("resume")
+@friendly
+def accounts_resume(number: AccountNumber, realm: Realm, yes: Yes = False, as_json: AsJson = False) -> None:
+    """Resume a suspended account: it returns to the status it had (active, trial or pending)."""
+    _status_command("resume", number, realm, None, yes, as_json, f"Resume account {number} in {realm}?")
+
+
+@accounts_app.command("activate")
+@friendly
+def accounts_activate(number: AccountNumber, realm: Realm, yes: Yes = False, as_json: AsJson = False) -> None:
+    """Make a pending or trial account active (e.g. its trial was paid for)."""
+    _status_command("activate", number, realm, None, yes, as_json, f"Activate account {number} in {realm}?")
+
+
+@accounts_app.command("close")
+@friendly
+def accounts_close(number: AccountNumber, realm: Realm, reason: Reason = None, yes: Yes = False,
+                   as_json: AsJson = False) -> None:
+    """Close an account for good: no token works for it, and it cannot be reopened."""
+    _status_command("close", number, realm, reason, yes, as_json,
+                    f"Close account {number} in {realm}? A closed account cannot be reopened.")
+
+
 @users_app.command("show")
 @friendly
 def users_show(email: Annotated[str, typer.Argument(help="The user's email address.")], realm: Realm,
@@ -291,14 +348,6 @@ def users_api_access(email: Annotated[str, typer.Argument(help="The user's email
         raise IdpError(f"{state!r}: say on or off.", f"e.g. idp users api-access {email} on --realm {realm}")
     from provisioner import api_access_cli
     api_access_cli.set_api_access(_settings(), console, realm, email, state == "on", as_json)
-
-
-Yes = Annotated[bool, typer.Option("--yes", help="Do it without asking first.")]
-
-
-def _confirm(question: str, yes: bool) -> None:
-    if not yes and not typer.confirm(question, default=False):
-        raise IdpError("Nothing changed.", "Answer y to go ahead, or pass --yes.")
 
 
 @users_app.command("unlock")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-import phonenumbers
 from rich.console import Console
 
 from provisioner.accounts_cli import Service, domain_errors, service
 from provisioner.errors import IdpError
 from provisioner.settings import Settings
-from webhooks.support.actions import SupportActions
+from webhooks.support.actions import SupportActions, stored_number
 
 
 def _actions(settings: Settings) -> tuple[SupportActions, Service]:
@@ -49,13 +48,10 @@ def reset_onboarding(settings: Settings, console: Console, realm: str, email: st
 
 def e164(number: str) -> str:
     """The number as the phone step stores it, or IdpError saying how to write it."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    found = stored_number(number)
+    if found is None:
         raise IdpError(f"{number!r} is not a phone number in international format.", "Write it like +79991234567.")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return found
 
 
 @domain_errors

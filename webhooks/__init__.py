@@ -45,6 +45,7 @@ from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
 from webhooks.phone.step import PhoneStepPlugin
 from webhooks.security_headers import configure_security_headers
+from webhooks.support.actions import SupportActions
 from webhooks.tenant_look import configure_tenant_look, look_origin
 
 MAX_REQUEST_BYTES = 64 * 1024
@@ -133,7 +134,7 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     area = accounts_area(sessions, gateway, mailer, config.public_url, config.dev_inbox)
     app.extensions["event_intake"].effects["REGISTER"] = area.on_register
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
-                                   on_complete=area.signup_complete, invited=area.invitations.invited)
+                                   on_complete=area.onboarding_complete, invited=area.invitations.invited)
     sms = _sms_provider(app, config)
     phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
     codes = EmailCodeService(sessions, mailer,
@@ -144,8 +145,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     top_ups = AutoTopUps(sessions)
     app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
                           accounts=area.accounts,
-                          memberships=area.memberships, invitations=area.invitations, projects=area.projects)
-    app.extensions["pats"] = personal_access_tokens(sessions, gateway, area.memberships, app.extensions["api_access"])
+                          memberships=area.memberships, invitations=area.invitations, projects=area.projects,
+                          account_statuses=area.statuses, account_store=area.store,
+                          support=SupportActions(sessions, gateway))
+    app.extensions["pats"] = personal_access_tokens(sessions, gateway, area.memberships, app.extensions["api_access"],
+                                                    area.statuses)
     for plugin in (EmailCodeStepPlugin(onboarding, gateway, codes), AccountDetailsStepPlugin(onboarding, gateway),
                    PhoneStepPlugin(onboarding, gateway, phones), CaptchaStepPlugin(onboarding, captchas),
                    CardStepPlugin(onboarding, gateway, cards, top_ups, config.public_url),
@@ -158,9 +162,11 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
 
 def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     """One blueprint per area; dev-only views only when the dev inbox is on."""
+    from webhooks.api.account_status import bp as account_status_bp
     from webhooks.api.accounts import bp as accounts_bp
     from webhooks.api.api_access import bp as api_access_bp
     from webhooks.api.billing import bp as billing_bp
+    from webhooks.api.support import bp as support_bp
     from webhooks.api.tokens import bp as tokens_bp
     from webhooks.api.views import bp as api_bp
     from webhooks.api_docs.views import bp as api_docs_bp
@@ -168,6 +174,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
     from webhooks.onboarding.views import bp as onboarding_bp
+    from webhooks.pats.views import bp as pat_checks_bp
     from webhooks.portal import accounts as _account_pages  # noqa: F401  (their routes join portal_bp)
     from webhooks.portal import api_access as _api_access_page  # noqa: F401
     from webhooks.portal import invitations as _invitation_pages  # noqa: F401
@@ -176,9 +183,11 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
 
     csrf = CSRFProtect(app)
     csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
+    csrf.exempt(pat_checks_bp)  # the same
     app.register_blueprint(health_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(pat_checks_bp)
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(directory_bp)
     app.extensions["portal_sign_in"] = PortalSignIn(app, config)
@@ -190,6 +199,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf.exempt(accounts_bp)
     csrf.exempt(api_access_bp)
     csrf.exempt(tokens_bp)
+    csrf.exempt(account_status_bp)
+    csrf.exempt(support_bp)
     app.register_blueprint(api_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "

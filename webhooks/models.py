@@ -14,6 +14,7 @@ from webhooks.limits import LimitCooldown, LimitCounter
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.pats.tokens import PersonalAccessToken
 from webhooks.phone.models import BlockedNumber
+from webhooks.support.actions import SupportRecord
 
 __all__ = [
            "AccountEvent",
@@ -35,4 +36,5 @@ __all__ = [
            "SandboxCard",
            "SandboxPayment",
            "StepCompletion",
+           "SupportRecord",
 ]

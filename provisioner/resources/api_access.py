@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from contract.names import BILLING_READER_ROLE, SERVICE_API_ROLES, TOKEN_INTROSPECTOR_ROLE
+from contract.names import (
+    ACCOUNT_STATUS_MANAGER_ROLE,
+    BILLING_READER_ROLE,
+    SERVICE_API_ROLES,
+    SUPPORT_ROLE,
+    TOKEN_INTROSPECTOR_ROLE,
+)
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import MachineClient, Tenant
@@ -15,6 +21,8 @@ from provisioner.config.model import MachineClient, Tenant
 ROLE_DESCRIPTIONS = {
     BILLING_READER_ROLE: "Reads bound cards' gateway tokens and auto top-up choices through the service's API",
     TOKEN_INTROSPECTOR_ROLE: "Checks users' personal access tokens at the service's introspection endpoint",
+    ACCOUNT_STATUS_MANAGER_ROLE: "Suspends, resumes, activates and closes accounts through the service's API",
+    SUPPORT_ROLE: "Support staff's tools through the service's API: unlock, reset onboarding, release a phone",
 }
 
 

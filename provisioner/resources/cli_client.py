@@ -193,7 +193,7 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     if flow:
         changes.append(flow)
     changes.extend(c for c in client_changes(admin, tenant.realm, cli_client(tenant), client, [],
-                                              claim_mappers(service)) if c.action != "unchanged")
+                                              claim_mappers(service, api_client=True)) if c.action != "unchanged")
     binding = _binding_change(admin, tenant, client, rebuilt=flow is not None)
     if binding:
         changes.append(binding)

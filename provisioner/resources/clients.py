@@ -6,6 +6,7 @@ from __future__ import annotations
 from keycloak import KeycloakAdmin
 
 from contract.names import (
+    ACCOUNTS_API_TOKEN_CONFIG,
     ACCOUNTS_MAPPER,
     CARD_BOUND,
     CARD_BOUND_CLAIM,
@@ -14,6 +15,7 @@ from contract.names import (
     MANAGED_ATTRIBUTE,
     ONBOARDING_COMPLETE_CLAIM,
     ONBOARDING_COMPLETED,
+    TOKEN_INTROSPECTOR_ROLE,
 )
 from contract.secrets import realm_client_secret
 from provisioner.admin_api import keycloak_errors
@@ -42,13 +44,15 @@ ACCOUNTS_MAPPER_CONFIG = {"id.token.claim": "true", "access.token.claim": "true"
                           "introspection.token.claim": "true"}
 
 
-def claim_mappers(service_client_id: str) -> tuple[dict, ...]:
+def claim_mappers(service_client_id: str, api_client: bool = False) -> tuple[dict, ...]:
     """What relying apps read from tokens about a user's sign-up (onboarding done, a card bound), their
-    accounts and roles (our extension's mapper, from Keycloak's own store), and the service's audience."""
+    accounts and roles (our extension's mapper, from Keycloak's own store), and the service's audience.
+    An API client's tokens leave out accounts whose status gives no API token (suspended, closed)."""
+    accounts = dict(ACCOUNTS_MAPPER_CONFIG) | ({ACCOUNTS_API_TOKEN_CONFIG: "true"} if api_client else {})
     return (_boolean_claim("onboarding complete", ONBOARDING_COMPLETED, ONBOARDING_COMPLETE_CLAIM),
             _boolean_claim("card bound", CARD_BOUND, CARD_BOUND_CLAIM), service_audience(service_client_id),
             {"name": "accounts", "protocol": "openid-connect", "protocolMapper": ACCOUNTS_MAPPER,
-             "config": dict(ACCOUNTS_MAPPER_CONFIG)})
+             "config": accounts})
 
 
 def app_client(client: AppClient) -> dict:
@@ -91,6 +95,14 @@ def machine_client(client: MachineClient) -> dict:
         "directAccessGrantsEnabled": False, "fullScopeAllowed": False, "redirectUris": [], "webOrigins": [],
         "attributes": {MANAGED_ATTRIBUTE: "true"},
     }
+
+
+def machine_mappers(client: MachineClient, service_client_id: str) -> tuple[dict, ...]:
+    """The service as audience; a client that checks personal access tokens may also exchange them
+    for access tokens (RFC 8693), which then carry the same claims a sign-in gives."""
+    if TOKEN_INTROSPECTOR_ROLE in client.roles:
+        return claim_mappers(service_client_id, api_client=True)
+    return (service_audience(service_client_id),)
 
 
 def _mapper_changes(admin: KeycloakAdmin, realm: str, client_id: str, have: dict,
@@ -176,7 +188,7 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     service = tenant.service_client.client_id
     wanted = [(app_client(c), list(c.default_scopes), claim_mappers(service)) for c in tenant.clients]
     wanted.append((service_client(tenant.service_client, tenant.realm), [], ()))
-    wanted.extend((machine_client(c), [], (service_audience(service),)) for c in tenant.machine_clients)
+    wanted.extend((machine_client(c), [], machine_mappers(c, service)) for c in tenant.machine_clients)
     if not exists:
         return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _, _ in wanted]
     admin.change_current_realm(tenant.realm)

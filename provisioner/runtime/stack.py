@@ -111,7 +111,8 @@ def keycloak_env(settings: Settings, state: StateDir, installation: Installation
             "IDP_WEBHOOK_URL": f"{settings.service_url}/events/keycloak",
             "IDP_WEBHOOK_SECRET": shared.webhook_secret,
             "IDP_ONBOARDING_SECRET": shared.onboarding_secret,
-            "IDP_ONBOARDING_URL": f"{settings.service_url}/onboarding/start"}
+            "IDP_ONBOARDING_URL": f"{settings.service_url}/onboarding/start",
+            "IDP_PAT_CHECK_URL": f"{settings.service_url}/internal/personal-access-tokens/exchange-check"}
 
 
 def running(settings: Settings) -> dict | None:

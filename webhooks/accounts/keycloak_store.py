@@ -35,10 +35,12 @@ class KeycloakAccounts:
     def _base(admin: KeycloakAdmin, realm: str) -> str:
         return f"admin/realms/{realm}/organizations"
 
-    def create(self, realm: str, number: str, name: str) -> str:
+    def create(self, realm: str, number: str, name: str, attributes: dict[str, str] | None = None) -> str:
         """A new organization for the account; NumberTaken if the number is in use."""
         def create(admin: KeycloakAdmin) -> str:
-            body = {"name": number, "alias": number, "enabled": True, "attributes": {ACCOUNT_NAME_ATTRIBUTE: [name]}}
+            extra = {key: [value] for key, value in (attributes or {}).items()}
+            body = {"name": number, "alias": number, "enabled": True,
+                    "attributes": {ACCOUNT_NAME_ATTRIBUTE: [name], **extra}}
             response = admin.connection.raw_post(self._base(admin, realm), data=json.dumps(body))
             if response.status_code == 409:
                 raise NumberTaken(f"account number {number} is taken")
@@ -177,6 +179,19 @@ class KeycloakAccounts:
     def rename_group(self, realm: str, org_id: str, group_id: str, name: str) -> None:
         self._modify(realm, f"/{quote(org_id)}/groups/{quote(group_id)}", "renaming a project",
                      lambda group: {**group, "name": name})
+
+    def set_attributes(self, realm: str, org_id: str, values: dict[str, str | None]) -> None:
+        """Set (or, for None, drop) attributes of the account's organization, keeping the others."""
+        def change(org: dict) -> dict:
+            attributes = dict(org.get("attributes") or {})
+            for key, value in values.items():
+                if value is None:
+                    attributes.pop(key, None)
+                else:
+                    attributes[key] = [value]
+            return {**org, "attributes": attributes}
+
+        self._modify(realm, f"/{quote(org_id)}", "changing an account's status", change)
 
     def rename_account(self, realm: str, org_id: str, name: str) -> None:
         """The account's name (its organization's accountName attribute); its number stays."""

@@ -20,6 +20,7 @@ from webhooks.accounts.rules import (
     may_manage_projects,
 )
 from webhooks.accounts.service import AccountService, AccountsNotRunnable
+from webhooks.accounts.status import status_of
 from webhooks.domain_errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,14 @@ class Memberships:
         return settings
 
     def accounts_of(self, realm: str, user_id: str) -> list[dict]:
-        """The user's accounts with their account role, live."""
+        """The user's accounts with their account role and the account's status, live."""
         out = []
         for org in self._store.accounts_of(realm, user_id):
             holder = self.holder(realm, org["id"], user_id)
+            status = status_of(org)
             out.append({"id": org["id"], "number": org.get("alias"), "name": account_name(org),
-                        "role": holder.account_role if holder else None})
+                        "role": holder.account_role if holder else None, "status": status.status,
+                        "status_reason": status.reason, "trial_ends_at": status.trial_ends_at})
         return out
 
     def holder(self, realm: str, org_id: str, user_id: str) -> Holder | None:

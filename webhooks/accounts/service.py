@@ -15,10 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from contract.accounts import Accounts
-from contract.names import ACCOUNT_ROLES_GROUP, COMPANY_NAME, PROJECTS_GROUP
+from contract.names import (
+    ACCOUNT_ROLES_GROUP,
+    ACCOUNT_STATUS_ATTRIBUTE,
+    ACCOUNT_TRIAL_ENDS_ATTRIBUTE,
+    COMPANY_NAME,
+    PROJECTS_GROUP,
+)
 from webhooks.accounts.keycloak_store import KeycloakAccounts, NumberTaken
 from webhooks.accounts.models import AccountRow
 from webhooks.accounts.numbers import new_number
+from webhooks.accounts.status import started
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 
@@ -97,10 +104,19 @@ class AccountService:
                     return existing
         raise AccountsNotRunnable("No free account number was found; please try again.")
 
+    def _first_status(self, realm: str, settings: Accounts) -> dict[str, str]:
+        """Pending while the tenant has onboarding steps for the owner to finish; else started now."""
+        if self._gateway.onboarding_config(realm).get("steps"):
+            return {ACCOUNT_STATUS_ATTRIBUTE: "pending"}
+        status = started(settings.trial_days, self._now())
+        return {ACCOUNT_STATUS_ATTRIBUTE: status.status} | (
+            {ACCOUNT_TRIAL_ENDS_ATTRIBUTE: status.trial_ends_at} if status.trial_ends_at else {})
+
     def _create(self, realm: str, row: AccountRow, settings: Accounts) -> str:
+        first_status = self._first_status(realm, settings)
         for _ in range(NUMBER_TRIES):
             try:
-                org_id = self._store.create(realm, row.account_number, row.name)
+                org_id = self._store.create(realm, row.account_number, row.name, first_status)
             except NumberTaken:  # made outside this service (by hand in the admin console): take another
                 with self._sessions.begin() as session:
                     stored = session.get(AccountRow, row.id)

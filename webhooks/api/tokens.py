@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from contract.names import TOKEN_INTROSPECTOR_ROLE
+from contract.names import API_BLOCKING_STATUSES, TOKEN_INTROSPECTOR_ROLE
 from webhooks.accounts.rules import may_manage_members
 from webhooks.api.bearer import Forbidden
 from webhooks.api.caller import request_caller
@@ -98,7 +98,8 @@ def introspect():
         accounts = [{"id": row.account_id, "role": row.role}]
     elif memberships.settings_or_none(caller.realm) is not None:
         accounts = [{"id": a["id"], "number": a["number"], "role": a["role"]}
-                    for a in memberships.accounts_of(caller.realm, row.user_id)]
+                    for a in memberships.accounts_of(caller.realm, row.user_id)
+                    if a["status"] not in API_BLOCKING_STATUSES]
     else:
         accounts = []
     return jsonify({"active": True, "token_type": "personal_access_token", "client_id": "personal-access-token",

@@ -8,11 +8,13 @@ from flask import Blueprint, current_app, jsonify, request
 
 from contract.onboarding import CardStep
 from webhooks.api import representations
+from webhooks.api.account_status import bp as account_status_bp
 from webhooks.api.accounts import bp as accounts_bp
 from webhooks.api.api_access import bp as api_access_bp
 from webhooks.api.bearer import Forbidden, Unauthorized
 from webhooks.api.billing import bp as billing_bp
 from webhooks.api.caller import request_caller
+from webhooks.api.support import bp as support_bp
 from webhooks.api.tokens import bp as tokens_bp
 from webhooks.balance import ledger
 from webhooks.balance.auto_top_up import read_choice
@@ -24,6 +26,8 @@ bp.register_blueprint(billing_bp)
 bp.register_blueprint(accounts_bp)
 bp.register_blueprint(api_access_bp)
 bp.register_blueprint(tokens_bp)
+bp.register_blueprint(account_status_bp)
+bp.register_blueprint(support_bp)
 
 
 @bp.errorhandler(Unauthorized)

@@ -48,16 +48,22 @@ class EventIntake:
         # again. Registered by the areas that need one (accounts: REGISTER opens the user's account).
         self.effects: dict[str, Callable[[dict], None]] = {}
 
-    def verify(self, body: bytes, headers: Mapping[str, str]) -> dict:
-        """The event if signature and timestamp (5 minutes' tolerance) check out; else InvalidDelivery."""
+    def signed_body(self, body: bytes, headers: Mapping[str, str]) -> str:
+        """The body as text if Keycloak signed it with the shared secret (5 minutes' tolerance); else
+        InvalidDelivery. Also checks the extension's other signed calls (personal access token checks)."""
         if not self._webhooks:
             raise InvalidDelivery("This service has no webhook secret configured, so it accepts no deliveries.")
-        lowered = {k.lower(): v for k, v in headers.items()}
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise MalformedDelivery("Delivery refused: the body is not UTF-8 text.") from exc
-        self._verify_signature(text, lowered)
+        self._verify_signature(text, {k.lower(): v for k, v in headers.items()})
+        return text
+
+    def verify(self, body: bytes, headers: Mapping[str, str]) -> dict:
+        """The event if signature and timestamp (5 minutes' tolerance) check out; else InvalidDelivery."""
+        text = self.signed_body(body, headers)
+        lowered = {k.lower(): v for k, v in headers.items()}
         try:
             event = json.loads(text)
         except ValueError as exc:

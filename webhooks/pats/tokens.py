@@ -4,7 +4,8 @@ A token belongs to one user of one realm, has a name and an expiry (at most the 
 `api_access.token_max_days`), and may be limited to one account with a role no higher than the
 user's own there. It works only while everything it relies on still holds, checked live at every use:
 not revoked, not expired, the user still enabled and holding API access, and (for an account-limited
-token) still a member whose role is at least the token's."""
+token) still a member whose role is at least the token's, of an account whose status gives API
+tokens (not suspended or closed)."""
 
 from __future__ import annotations
 
@@ -65,15 +66,18 @@ class Created:
 class PersonalAccessTokens:
     def __init__(self, sessions: sessionmaker, user_facts: Callable[[str, str], UserFacts],
                  account_role: Callable[[str, str, str], str | None], role_rank: Callable[[str, str], int | None],
-                 max_days: Callable[[str], int], clock: Callable[[], datetime] | None = None) -> None:
+                 max_days: Callable[[str], int], account_usable: Callable[[str, str], bool],
+                 clock: Callable[[], datetime] | None = None) -> None:
         """user_facts(realm, user_id); account_role(realm, account_id, user_id): the user's live account
         role or None; role_rank(realm, role): 0 for the highest account role, None for no such role;
-        max_days(realm): the tenant's longest token lifetime."""
+        max_days(realm): the tenant's longest token lifetime; account_usable(realm, account_id): the
+        account's status gives API tokens now."""
         self._sessions = sessions
         self._user_facts = user_facts
         self._account_role = account_role
         self._rank = role_rank
         self._max_days = max_days
+        self._account_usable = account_usable
         self._now = clock or (lambda: datetime.now(UTC))
 
     def create(self, realm: str, user_id: str, name: str, days: int, account_id: str | None = None,
@@ -100,6 +104,9 @@ class PersonalAccessTokens:
             if own is None or wanted < own:
                 raise TokenRefused("A token's role may not be above your own role in the account.",
                                    code="role_above_own", status=403)
+            if not self._account_usable(realm, account_id):
+                raise TokenRefused("This account is suspended or closed, so it gives no access tokens; its page "
+                                   "says why.", code="account_suspended", status=403)
         token, now = secret.generate(), self._now()
         row = PersonalAccessToken(id=str(uuid.uuid4()), realm=realm, user_id=user_id, name=name,
                                   token_hash=secret.digest(token), hint=token[-4:], account_id=account_id, role=role,
@@ -158,6 +165,8 @@ class PersonalAccessTokens:
             cap = self._rank(realm, row.role) if row.role else None
             if current_rank is None or cap is None or current_rank > cap:
                 return None  # left the account, or now holds less than the token relied on
+            if not self._account_usable(realm, row.account_id):
+                return None
         with self._sessions.begin() as session:
             session.execute(update(PersonalAccessToken).where(PersonalAccessToken.id == row.id)
                             .values(last_used_at=now))

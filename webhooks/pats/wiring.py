@@ -9,13 +9,14 @@ from sqlalchemy.orm import sessionmaker
 
 from contract.names import API_ACCESS_ROLE
 from webhooks.accounts.memberships import Memberships
+from webhooks.accounts.status import AccountStatuses
 from webhooks.api_access.activation import ApiAccessActivation
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.pats.tokens import PersonalAccessTokens, UserFacts
 
 
 def personal_access_tokens(sessions: sessionmaker, gateway: KeycloakGateway, memberships: Memberships,
-                           activation: ApiAccessActivation) -> PersonalAccessTokens:
+                           activation: ApiAccessActivation, statuses: AccountStatuses) -> PersonalAccessTokens:
     def user_facts(realm: str, user_id: str) -> UserFacts:
         def read(admin: KeycloakAdmin) -> UserFacts:
             try:
@@ -41,5 +42,9 @@ def personal_access_tokens(sessions: sessionmaker, gateway: KeycloakGateway, mem
             return None
         return settings.rank(role)
 
+    def account_usable(realm: str, account_id: str) -> bool:
+        status = statuses.read(realm, account_id)
+        return status is not None and status.gives_api_tokens
+
     return PersonalAccessTokens(sessions, user_facts, account_role, role_rank,
-                                lambda realm: activation.settings(realm).token_max_days)
+                                lambda realm: activation.settings(realm).token_max_days, account_usable)

@@ -12,6 +12,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from webhooks.accounts.invitations import Invite
 from webhooks.accounts.memberships import account_name
 from webhooks.accounts.rules import may_manage_members, may_manage_projects
+from webhooks.accounts.status import status_of
 from webhooks.domain_errors import DomainError
 from webhooks.onboarding.i18n import translate
 from webhooks.page_language import page_locale
@@ -48,6 +49,7 @@ def _account_page(realm: str, user: SignedInUser, org_id: str, error: str | None
     return render_template(
         "portal/account.html", t=partial(translate, locale), locale=locale, realm=realm, user=user, error=error,
         org_id=org_id, name=account_name(account), number=account.get("alias", ""), my_role=actor.account_role,
+        account_status=status_of(account),
         members=memberships.members(realm, org_id, user.user_id), projects=projects, manages=manages,
         manages_projects=may_manage_projects(settings, actor), grantable=grantable,
         project_grantable=project_grantable, roles=_names(realm, locale),

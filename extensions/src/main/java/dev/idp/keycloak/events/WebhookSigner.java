@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * key is the base64 part of a "whsec_..." secret. Built only from a valid secret, so a sender
  * without one cannot exist: unsigned delivery is impossible by construction.
  */
-final class WebhookSigner {
+public final class WebhookSigner {
     private static final String PREFIX = "whsec_";
     private final byte[] key;
 
@@ -21,7 +21,7 @@ final class WebhookSigner {
     }
 
     /** A signer for a whsec_ secret, or empty when the secret is missing or malformed. */
-    static Optional<WebhookSigner> fromSecret(String secret) {
+    public static Optional<WebhookSigner> fromSecret(String secret) {
         if (secret == null || !secret.startsWith(PREFIX)) {
             return Optional.empty();
         }
@@ -33,7 +33,7 @@ final class WebhookSigner {
         }
     }
 
-    String sign(String id, long timestampSeconds, String body) {
+    public String sign(String id, long timestampSeconds, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

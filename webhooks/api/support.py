@@ -1,0 +1,79 @@
+"""Support staff's tools through the JSON API, the same as `idp users unlock|reset-onboarding` and
+`idp phones release`: for a caller holding the realm role `idp-support` (in its token and still in
+Keycloak), in its own realm. Each action is a support record naming the caller, and Keycloak keeps an
+admin event for each change to a user."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from contract.names import SUPPORT_ROLE
+from webhooks.accounts.memberships import NotFound
+from webhooks.api.bearer import Caller
+from webhooks.api.caller import request_caller
+from webhooks.api.service_roles import require_role
+from webhooks.query_params import InvalidParameter
+from webhooks.support.actions import SupportActions, stored_number
+
+bp = Blueprint("support", __name__, url_prefix="/support")
+EMAIL_MAX = 320
+
+
+def _staff() -> Caller:
+    caller = request_caller()
+    require_role(caller, SUPPORT_ROLE, current_app.extensions["keycloak"].realm_roles_of)
+    return caller
+
+
+def _actor(caller: Caller) -> str:
+    return f"client:{caller.client_id}" if caller.client_id else caller.user_id
+
+
+def _field(name: str, example: str) -> str:
+    body = request.get_json(silent=True)
+    value = body.get(name) if isinstance(body, dict) else None
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= EMAIL_MAX:
+        raise InvalidParameter(f'Send a JSON object naming the {name}: {{"{name}": "{example}"}}.', code="invalid_body")
+    return value.strip()
+
+
+def _user_id(realm: str, email: str) -> str:
+    user = current_app.extensions["keycloak"].find_user(realm, email)
+    if user is None:
+        raise NotFound(f"No user with email {email} in this realm.")
+    return user["id"]
+
+
+def _actions() -> SupportActions:
+    return current_app.extensions["support"]
+
+
+@bp.post("/users/unlock")
+def unlock():
+    """`{"email": ...}`: forget the user's failed sign-ins, so a temporary lockout ends now."""
+    caller = _staff()
+    email = _field("email", "ada@example.com")
+    _actions().unlock(caller.realm, _user_id(caller.realm, email), actor=_actor(caller))
+    return jsonify({"email": email, "unlocked": True})
+
+
+@bp.post("/users/reset-onboarding")
+def reset_onboarding():
+    """`{"email": ...}`: onboarding starts again from its first step at the user's next sign-in."""
+    caller = _staff()
+    email = _field("email", "ada@example.com")
+    forgotten = _actions().reset_onboarding(caller.realm, _user_id(caller.realm, email), actor=_actor(caller))
+    return jsonify({"email": email, "steps_forgotten": forgotten})
+
+
+@bp.post("/phones/release")
+def release_phone():
+    """`{"number": "+79991234567"}`: the number is no one's, and may be verified by another user."""
+    caller = _staff()
+    raw = _field("number", "+79991234567")
+    number = stored_number(raw)
+    if number is None:
+        raise InvalidParameter(f"{raw!r} is not a phone number in international format; write it like +79991234567.",
+                               code="invalid_number")
+    released = _actions().release_phone(caller.realm, number, actor=_actor(caller))
+    return jsonify({"number": released.number, "released_from": released.holders})
