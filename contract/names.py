@@ -31,6 +31,7 @@ TELL_LOCKED_ATTRIBUTE = "idp.tellLockedAccount"  # "true": a locked account is t
 
 # Our authenticators and form steps in the realm's copies of Keycloak's flows.
 PASSWORD_FORM = "idp-username-password-form"
+WELCOME_PASSWORD_STEP = "idp-welcome-password"  # after the registration form: a generated password by email
 EMAIL_LENGTH_STEP = "idp-email-length"
 
 # User attributes the service writes and Keycloak maps into tokens.

@@ -61,6 +61,10 @@ class Login(Strict):
     # False: the form asks only for the email; the password is set after the activation link
     # (seed 000). True: email and password on one form (seeds 002, 004).
     password_on_registration: bool = True
+    # With the password off the form (seed 000, "depending on the hosting provider"): `link`, the
+    # welcome email's activation link leads to the password form; `generated_password`, the welcome
+    # email carries a generated password to replace at the first sign-in.
+    activation: Literal["link", "generated_password"] = "link"
     # First and last name on the registration form: required (Keycloak's default) or optional
     # (seed 002 asks only for email and password).
     names: Literal["required", "optional"] = "required"
@@ -76,6 +80,13 @@ class Login(Strict):
         if not re.match(r"^https?://[^\s/?#\"'<>]+(/[^\s\"'<>{}]*)?$", url):
             raise ValueError("must be the page's address, e.g. https://example.com/legal/terms")
         return url
+
+    @model_validator(mode="after")
+    def _generated_password_off_the_form(self) -> Login:
+        if self.activation == "generated_password" and self.password_on_registration:
+            raise ValueError("activation: generated_password sends the password by email, so the form must not ask "
+                             "for one: set password_on_registration: false")
+        return self
 
     @model_validator(mode="after")
     def _both_pages(self) -> Login:

@@ -4,7 +4,8 @@ tenant. What is not ours to say for this tenant is removed, and the theme's word
 
 - `termsText`: the registration form's terms, linked to the tenant's terms of use and privacy policy.
 - Activation (a tenant whose form asks only for the email, seed 000): the verification email is a
-  welcome with the activation link, and the password page says "Set your password".
+  welcome with the activation link, and the password page says "Set your password"; with generated
+  credentials, the password page asks to replace the emailed password.
 - `idpApiAccessRequired`: what the `cli` client's sign-in says to a user without API access, with
   the address of the tenant's page that activates it (the theme's words have no address).
 """
@@ -60,6 +61,14 @@ API_ACCESS = {
     "en": "API access is not activated for your account. Activate it at {url} and sign in again.",
     "ru": "Доступ к API для вашей учётной записи не включён. Включите его на странице {url} и войдите снова.",
 }
+# Generated credentials (seed 000): the welcome email is the extension's own; the first sign-in's
+# password page asks to replace the emailed password.
+GENERATED = {
+    "en": {"updatePasswordTitle": "Choose your own password",
+           "updatePasswordMessage": "Replace the password from the welcome email with one of your own."},
+    "ru": {"updatePasswordTitle": "Задайте свой пароль",
+           "updatePasswordMessage": "Замените пароль из приветственного письма на свой."},
+}
 KEYS = ("termsText", *ACTIVATION["en"], API_ACCESS_DENIED_MESSAGE)
 
 
@@ -79,7 +88,9 @@ def wanted(tenant: Tenant) -> dict[str, dict[str, str | None]]:
         if linked:
             ours["termsText"] = _message_text(TERMS[locale].format(
                 terms=escape(login.terms_url), privacy=escape(login.privacy_url), name=escape(tenant.display_name)))
-        if activation:
+        if activation and login.activation == "generated_password":
+            ours |= GENERATED[locale]
+        elif activation:
             ours |= ACTIVATION[locale]
         if tenant.service_client.portal_url:
             ours[API_ACCESS_DENIED_MESSAGE] = _message_text(API_ACCESS[locale].format(

@@ -1,13 +1,14 @@
 """The built-in registration form: the terms checkbox, whether it asks for the password, and our
 steps: the email length check first (extensions/ EmailLengthFormAction, so an over-long address
 hears the limit rather than Keycloak's "Invalid email address") and the invitation step (the invited
-email filled in, fixed and verified: extensions/ InvitationFormAction)."""
+email filled in, fixed and verified: extensions/ InvitationFormAction); after the form, for
+`activation: generated_password`, the welcome step (extensions/ WelcomePasswordAuthenticator)."""
 
 from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from contract.names import EMAIL_LENGTH_STEP
+from contract.names import EMAIL_LENGTH_STEP, WELCOME_PASSWORD_STEP
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
@@ -65,6 +66,26 @@ def _password_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict
     return Change(tenant.realm, f"{RESOURCE}/password", "update", [f"{PASSWORD_ON_FORM}: {have} -> {want}"], update)
 
 
+def _welcome_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> Change | None:
+    """`activation: generated_password`: our welcome step after the form, REQUIRED; else DISABLED (or absent)."""
+    want = "REQUIRED" if tenant.login.activation == "generated_password" else "DISABLED"
+    step = next((e for e in executions if e.get("providerId") == WELCOME_PASSWORD_STEP and e["level"] == 0), None)
+    if (step["requirement"] if step else "DISABLED") == want:
+        return None
+
+    def converge() -> None:
+        admin.change_current_realm(tenant.realm)
+        with keycloak_errors(f"setting the welcome-password step of {tenant.realm}"):
+            if step is None:
+                admin.create_authentication_flow_execution({"provider": WELCOME_PASSWORD_STEP}, FLOW)
+            current = next(e for e in admin.get_authentication_flow_executions(FLOW)
+                           if e.get("providerId") == WELCOME_PASSWORD_STEP and e["level"] == 0)
+            admin.update_authentication_flow_executions({**current, "requirement": want}, FLOW)
+
+    return Change(tenant.realm, f"{RESOURCE}/{WELCOME_PASSWORD_STEP}", "create" if step is None else "update",
+                  [f"welcome email with a generated password: {want}"], converge)
+
+
 COPY = FlowCopy(RESOURCE, BUILT_IN, FLOW, "registrationFlow", "registration form")
 
 
@@ -74,7 +95,8 @@ def _aspects(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]) -> li
     return [c for c in (_terms_change(admin, tenant, executions), _password_change(admin, tenant, executions),
                         require_step(admin, tenant, COPY, executions, INVITATION_PROVIDER, "invitation step"),
                         require_step(admin, tenant, COPY, executions, EMAIL_LENGTH_STEP, "email length step",
-                                     first=True)) if c]
+                                     first=True),
+                        _welcome_change(admin, tenant, executions)) if c]
 
 
 def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
@@ -83,4 +105,6 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     details = [f"terms and conditions: {tenant.login.terms_and_conditions}",
                f"password on registration form: {tenant.login.password_on_registration}", "invitation step",
                "email length step"]
+    if tenant.login.activation == "generated_password":
+        details.append("welcome email with a generated password")
     return plan_copy(admin, tenant, exists, COPY, details, _aspects)

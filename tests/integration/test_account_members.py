@@ -49,7 +49,8 @@ def test_members_and_roles_follow_the_table_and_the_live_assignment(make_tenant,
         store.join(tenant.realm, org, store.group(tenant.realm, org, [ACCOUNT_ROLES_GROUP, role]), person.user_id)
 
     mine = owner.call("GET").json()["accounts"]
-    assert mine == [{"id": org, "number": opened.account_number, "name": "Test User", "role": "owner"}]
+    assert mine == [{"id": org, "number": opened.account_number, "name": "Test User", "role": "owner",
+                     "status": "pending", "status_reason": None, "trial_ends_at": None}]
     listed = viewer.call("GET", f"/{org}/members")
     assert listed.status_code == 200
     assert {m["email"]: m["role"] for m in listed.json()["members"]} == {

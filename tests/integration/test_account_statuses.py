@@ -156,7 +156,8 @@ def test_the_operator_changes_statuses_from_the_command_line(tenant, stack, admi
 
 
 def test_a_trial_starts_when_onboarding_ends_and_tokens_carry_its_end(make_tenant, stack, admin):
-    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]}, accounts={"trial_days": 14})
+    tenant = make_tenant("cloud", onboarding={"enforce": "login", "steps": [DETAILS]}, accounts={"trial_days": 14},
+                         machine_clients=[BILLING])
     _, email = create_user(admin, tenant.realm, onboarded=False)
     browser = tenant.browser()
     page = browser.login(email, PASSWORD)

@@ -38,7 +38,7 @@ def test_sign_up_opens_an_account_and_tokens_carry_it_without_the_service(make_t
     tokens = exchange_code(browser, code)
     [account] = _claims(browser, tokens)["accounts"]
     assert re.fullmatch(r"[1-9]\d{3}-\d{4}", account["number"]) and account["name"] == "Beispiel GmbH"
-    assert account["roles"] == ["owner"]
+    assert account["roles"] == ["owner"] and account["status"] == "active", "onboarding done: the account opened"
     [project] = account["projects"]
     assert project["name"] == "Default project" and project["roles"] == ["project-admin"] and project["id"]
 

@@ -20,7 +20,7 @@ def test_the_operator_sees_accounts_and_users_and_invites(make_tenant, stack, ad
     listed = idp(stack, "accounts", "list", "--realm", realm, "--json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)["accounts"] == [{"id": opened.org_id, "number": number, "name": "Test User",
-                                                       "enabled": True}]
+                                                       "enabled": True, "status": "pending"}]
     shown = json.loads(idp(stack, "accounts", "show", number, "--realm", realm, "--json").stdout)
     assert [(m["email"], m["role"]) for m in shown["members"]] == [(owner.email, "owner")]
     assert [p["name"] for p in shown["projects"]] == ["Default project"]

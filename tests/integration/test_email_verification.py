@@ -1,14 +1,17 @@
-"""The verification email reaches the dev inbox; its link verifies the address; it can be re-sent."""
+"""The verification email reaches the dev inbox; its link verifies the address; it can be re-sent.
+A tenant may instead send generated credentials (seed 000)."""
 
 from __future__ import annotations
 
 import re
 import time
 import uuid
+from pathlib import Path
 
+from tests.integration.test_apply import idp
 from tests.support.inbox import first_link
 from tests.support.pages import Page
-from tests.support.stack import create_user
+from tests.support.stack import create_user, write_tenant_config
 
 
 def test_verification_link_from_the_inbox_verifies_the_email(make_tenant, stack, admin):
@@ -113,3 +116,59 @@ def test_a_user_who_has_a_password_is_still_offered_to_sign_out_elsewhere(make_t
     assert isinstance(page, Page) and page.soup.find("input", attrs={"name": "password-new"}), page.text[:300]
     assert page.soup.find("input", attrs={"name": "logout-sessions"}) is not None
     assert "Sign out from other devices" in page.text
+
+
+def _emailed_password(message: dict) -> str:
+    """The password line of the welcome email's text."""
+    lines = [line.strip() for line in message["text"].splitlines()]
+    return next(lines[i + 2] for i, line in enumerate(lines) if line.endswith(("your password is:", "ваш пароль:")))
+
+
+def test_generated_credentials_arrive_by_email_and_must_be_replaced_at_first_sign_in(make_tenant, stack, admin):
+    """Seed 000, the other hosting provider: the form takes only the email; the welcome email carries a
+    generated password and a sign-in link; the first sign-in asks for the user's own password."""
+    tenant = make_tenant("paas", onboarding={"steps": []}, login={"activation": "generated_password"})
+    email = f"generated-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    form = browser.open_registration()
+    assert form.soup.find("input", attrs={"name": "password"}) is None
+    sent = browser.submit(form, {"email": email, "firstName": "Pat", "lastName": "Doe", "termsAccepted": "on"})
+    assert isinstance(sent, Page) and f"we sent your password to {email}" in sent.text
+    assert isinstance(browser.open_login(), Page), "registering gave no session: only the mailbox's reader gets in"
+
+    [message] = stack.inbox.wait_for(email)
+    assert message["subject"] == "Welcome to Hosted PaaS: your password"
+    assert "asked to replace this password with one of your own" in message["text"]
+    password = _emailed_password(message)
+    assert len(password) >= 8 and password not in (Path(stack.settings.state_dir) / "logs" / "keycloak.log"
+                                                    ).read_text(errors="replace")
+    assert first_link(message, f"/realms/{tenant.realm}").startswith(stack.keycloak_url)
+    admin.change_current_realm(tenant.realm)
+    user = admin.get_user(admin.get_user_id(email))
+    assert user["emailVerified"] is True and user["requiredActions"] == ["UPDATE_PASSWORD"]
+
+    change = tenant.browser()
+    page = change.login(email, password)
+    assert isinstance(page, Page) and page.soup.find("input", attrs={"name": "password-new"}), page.text[:300]
+    assert page.soup.find("h1").get_text(strip=True) == "Choose your own password"
+    done = change.submit(page, {"password-new": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7"})
+    assert isinstance(done, str), "signed in to the app with the new password"
+    assert isinstance(tenant.browser().login(email, password), Page), "the emailed password no longer works"
+    assert isinstance(tenant.browser().login(email, "Sunny-Harbor7"), str)
+
+
+def test_generated_credentials_speak_russian_and_need_the_password_off_the_form(make_tenant, stack, tmp_path):
+    tenant = make_tenant("paas", onboarding={"steps": []}, login={"activation": "generated_password"})
+    email = f"generated-ru-{uuid.uuid4().hex[:8]}@example.test"
+    browser = tenant.browser()
+    sent = browser.submit(browser.open_registration(ui_locales="ru"),
+                          {"email": email, "firstName": "Пат", "lastName": "Доу", "termsAccepted": "on"})
+    assert isinstance(sent, Page) and f"мы отправили пароль на {email}" in sent.text
+    [message] = stack.inbox.wait_for(email)
+    assert message["subject"] == "Добро пожаловать в Hosted PaaS: ваш пароль"
+    assert _emailed_password(message)
+
+    config = write_tenant_config(tmp_path / "bad", "t-bad", "paas",
+                                 {"login": {"activation": "generated_password", "password_on_registration": True}})
+    checked = idp(stack, "validate", config_dir=config)
+    assert checked.returncode != 0 and "set password_on_registration: false" in checked.stdout + checked.stderr

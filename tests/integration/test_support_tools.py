@@ -1,12 +1,18 @@
-"""Support's everyday fixes through `idp`, against the real stack: end a lockout, start a user's
-onboarding again, free a phone number a mistaken account holds. Each asks first unless --yes."""
+"""Support's everyday fixes through `idp` and the JSON API, against the real stack: end a lockout,
+start a user's onboarding again, free a phone number a mistaken account holds. Each asks first
+unless --yes; each is recorded with who asked."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import time
+from pathlib import Path
 
+import requests
+from sqlalchemy import create_engine, text
+
+from contract.names import BILLING_READER_ROLE, SUPPORT_ROLE
 from tests.integration.test_apply import IDP, idp
 from tests.integration.test_onboarding import PHONE_RU, _wizard
 from tests.support.onboarding import phone_code, random_ru_mobile
@@ -71,3 +77,51 @@ def test_release_frees_a_number_for_another_account(make_tenant, stack, admin):
     taken = second.submit(refused, {"phone": number}, "phone-form")
     assert taken.soup.find(id="code-sent") is not None, "the number is free again"
     assert isinstance(second.submit(taken, {"code": phone_code(stack.inbox, number, count=2)}, "verify-form"), str)
+
+
+SUPPORT_DESK = {"client_id": "support-desk", "name": "Support desk", "roles": [SUPPORT_ROLE],
+                "secret": "support-desk-secret-0123456789abcdef012"}
+
+
+def _support_api(stack, realm: str, path: str, client: dict = SUPPORT_DESK, **body) -> requests.Response:
+    token = requests.post(f"{stack.keycloak_url}/realms/{realm}/protocol/openid-connect/token", timeout=15,
+                          data={"grant_type": "client_credentials", "client_id": client["client_id"],
+                                "client_secret": client["secret"]})
+    assert token.status_code == 200, token.text
+    return requests.post(f"{stack.settings.service_url}/api/v1/support{path}", json=body, timeout=15,
+                         headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+
+
+def test_support_staff_do_the_same_through_the_json_api_and_each_action_is_recorded(make_tenant, stack, admin):
+    other = {**SUPPORT_DESK, "client_id": "billing", "roles": [BILLING_READER_ROLE]}
+    tenant = make_tenant("cloud", brute_force={"failures_before_lockout": 2, "wait_increment": "15m"},
+                         machine_clients=[SUPPORT_DESK, other])
+    user_id, email = create_user(admin, tenant.realm)
+    for _ in range(2):
+        assert isinstance(tenant.browser().login(email, "Wrong-Guess9"), Page)
+        time.sleep(0.5)
+    assert isinstance(tenant.browser().login(email, PASSWORD), Page), "locked"
+
+    assert _support_api(stack, tenant.realm, "/users/unlock", client=other, email=email).status_code == 403
+    unlocked = _support_api(stack, tenant.realm, "/users/unlock", email=email)
+    assert unlocked.status_code == 200 and unlocked.json() == {"email": email, "unlocked": True}
+    assert isinstance(tenant.browser().login(email, PASSWORD), str), "the lockout is over"
+
+    reset = _support_api(stack, tenant.realm, "/users/reset-onboarding", email=email)
+    assert reset.status_code == 200 and reset.json()["email"] == email
+    unknown = _support_api(stack, tenant.realm, "/users/unlock", email="nobody@example.test")
+    assert unknown.status_code == 404 and "No user with email nobody@example.test" in unknown.json()["message"]
+    bad = _support_api(stack, tenant.realm, "/phones/release", number="call me")
+    assert bad.status_code == 400 and "international format" in bad.json()["message"]
+    empty = _support_api(stack, tenant.realm, "/users/unlock")
+    assert empty.status_code == 400 and '{"email": "ada@example.com"}' in empty.json()["message"]
+
+    engine = create_engine(f"sqlite:///{Path(stack.settings.state_dir) / 'data' / 'service.db'}")
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT action, actor FROM support_records WHERE realm = :realm "
+                                       "AND subject = :user ORDER BY id"),
+                                  {"realm": tenant.realm, "user": user_id}).all()
+    assert [tuple(r) for r in rows] == [("unlock", "client:support-desk"), ("reset_onboarding", "client:support-desk")]
+    admin.change_current_realm(tenant.realm)
+    changes = admin.get_admin_events({"resourcePath": f"users/{user_id}"})
+    assert any(e["operationType"] == "UPDATE" for e in changes), "Keycloak keeps the change to the user too"

@@ -46,6 +46,7 @@ def java_constant(source: str, name: str) -> str:
     ("accounts/AccountsClaimMapper.java", "API_BLOCKING_STATUSES", ",".join(names.API_BLOCKING_STATUSES)),
     ("login/LockoutAwarePasswordForm.java", "REALM_ATTRIBUTE", names.TELL_LOCKED_ATTRIBUTE),
     ("login/LockoutAwarePasswordFormFactory.java", "ID", names.PASSWORD_FORM),
+    ("activation/WelcomePasswordAuthenticatorFactory.java", "ID", names.WELCOME_PASSWORD_STEP),
     ("registration/EmailLengthFormAction.java", "ID", names.EMAIL_LENGTH_STEP),
 ])
 def test_java_constants_match_the_contract(source, constant, python):

@@ -76,4 +76,4 @@ def release_phone():
         raise InvalidParameter(f"{raw!r} is not a phone number in international format; write it like +79991234567.",
                                code="invalid_number")
     released = _actions().release_phone(caller.realm, number, actor=_actor(caller))
-    return jsonify({"number": released.number, "released_from": released.holders})
+    return jsonify({"number": released.number, "held_by": released.holders})

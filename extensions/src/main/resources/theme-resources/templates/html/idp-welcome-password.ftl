@@ -1,0 +1,4 @@
+<#import "template.ftl" as layout>
+<@layout.emailLayout>
+${kcSanitize(msg("idpWelcomePasswordBodyHtml", realmName, email, password, signInUrl))?no_esc}
+</@layout.emailLayout>
