@@ -73,13 +73,30 @@ def _support_url(url: str | None) -> str | None:
     return url
 
 
+def _call_number(number: str | None) -> str | None:
+    """The platform's number users call, in E.164."""
+    if number is None:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"{number!r} is not a phone number in international format (write it like +74951234567)")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 class PhoneStep(Strict):
-    """Phone verification by SMS or voice call (seeds 000, 002, 004)."""
+    """Phone verification by SMS, by a robot call to the user, or by the user's call to the platform
+    keying in digits the page shows (`inbound_call`, seed 002; caller ID proves the number)."""
 
     kind: Literal["phone"]
     allowed_countries: Annotated[list[str], AfterValidator(_phone_countries)] = Field(
         default_factory=lambda: list(DEFAULT_PHONE_COUNTRIES), min_length=1)
-    channel: Literal["sms", "voice"] = "sms"
+    channel: Literal["sms", "voice", "inbound_call"] = "sms"
+    # inbound_call only: the number users call (a number of the voice provider's account, routed to
+    # the service's voice webhook).
+    call_number: Annotated[str | None, AfterValidator(_call_number)] = None
     # Voice only: also call fixed-line numbers (mobile numbers are always accepted; premium-rate,
     # shared-cost, toll-free and VoIP numbers never are).
     fixed_line_for_voice: bool = False
@@ -93,8 +110,16 @@ class PhoneStep(Strict):
 
     @model_validator(mode="after")
     def _fixed_line_needs_voice(self) -> PhoneStep:
-        if self.fixed_line_for_voice and self.channel != "voice":
-            raise ValueError("fixed_line_for_voice needs channel: voice (fixed lines cannot receive SMS)")
+        if self.fixed_line_for_voice and self.channel == "sms":
+            raise ValueError("fixed_line_for_voice needs channel: voice or inbound_call (fixed lines cannot receive "
+                             "SMS)")
+        return self
+
+    @model_validator(mode="after")
+    def _inbound_call_needs_a_number(self) -> PhoneStep:
+        if (self.channel == "inbound_call") != (self.call_number is not None):
+            raise ValueError("channel: inbound_call needs call_number, the number users call (e.g. +74951234567), "
+                             "and only inbound_call uses one")
         return self
 
 

@@ -27,6 +27,7 @@ from webhooks.code_store import CodeStore
 from webhooks.config import ServiceConfig
 from webhooks.db import make_engine, make_sessions, require_current, upgrade
 from webhooks.devinbox.repository import DevInboxRepository
+from webhooks.domain_errors import DomainError
 from webhooks.email_code.service import EmailCodeService
 from webhooks.email_code.step import EmailCodeStepPlugin
 from webhooks.errors import register_error_handlers
@@ -44,6 +45,8 @@ from webhooks.pats.wiring import personal_access_tokens
 from webhooks.phone.service import PhoneService
 from webhooks.phone.sms import NoSms, SmsProvider, TwilioSms
 from webhooks.phone.step import PhoneStepPlugin
+from webhooks.phone.voice_line import VoiceLine
+from webhooks.sealing import Sealer
 from webhooks.security_headers import configure_security_headers
 from webhooks.support.actions import SupportActions
 from webhooks.tenant_look import configure_tenant_look, look_origin
@@ -88,6 +91,16 @@ def _sms_provider(app: Flask, config: ServiceConfig) -> SmsProvider:
 
         return DevSinkSms(DevInboxRepository(app.extensions["db_sessions"]))
     return NoSms()
+
+
+def _phone_policy(onboarding: OnboardingService):
+    """The tenant's phone step for the voice line; broken settings count as none (a call verifies nothing)."""
+    def policy_of(realm: str):
+        try:
+            return onboarding.step(realm, "phone")
+        except DomainError:
+            return None
+    return policy_of
 
 
 def _captcha_reveal(app: Flask, config: ServiceConfig) -> Reveal | None:
@@ -136,11 +149,13 @@ def configure_onboarding(app: Flask, config: ServiceConfig) -> None:
     onboarding = OnboardingService(sessions, gateway, keys, config.issuer_base, registry,
                                    on_complete=area.onboarding_complete, invited=area.invitations.invited)
     sms = _sms_provider(app, config)
-    phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")))
+    phones = PhoneService(sessions, sms, CodeStore("phone", _derived_key(config.onboarding_secret, "phone-codes")),
+                          sealer=Sealer(_derived_key(config.onboarding_secret, "phone-seal")))
     codes = EmailCodeService(sessions, mailer,
                              CodeStore("email", _derived_key(config.onboarding_secret, "email-codes")))
     captchas = CaptchaService(sessions, CodeStore("captcha", _derived_key(config.onboarding_secret, "captcha")),
                               _derived_key(config.onboarding_secret, "captcha-seal"), _captcha_reveal(app, config))
+    app.extensions["voice_line"] = VoiceLine(phones, _phone_policy(onboarding), gateway.default_locale)
     cards = _card_service(config, sessions, sms)
     top_ups = AutoTopUps(sessions)
     app.extensions.update(onboarding=onboarding, onboarding_keys=keys, cards=cards, top_ups=top_ups,
@@ -202,6 +217,11 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf.exempt(account_status_bp)
     csrf.exempt(support_bp)
     app.register_blueprint(api_bp)
+    if config.sms_provider == "twilio":
+        from webhooks.voice.twilio_views import bp as twilio_voice_bp
+
+        csrf.exempt(twilio_voice_bp)  # authenticated by Twilio's signature instead
+        app.register_blueprint(twilio_voice_bp)
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "
                            "on; never expose this service. Set IDP_SERVICE_DEV_INBOX=false in production.")

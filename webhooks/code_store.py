@@ -26,7 +26,7 @@ class OneTimeCode(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(16))  # phone | email
     target: Mapped[str] = mapped_column(String(320))
-    channel: Mapped[str] = mapped_column(String(8))  # sms | voice | email
+    channel: Mapped[str] = mapped_column(String(8))  # sms | voice | inbound | email | image
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -66,6 +66,18 @@ class CodeStore:
     def get(self, session: Session, record_id: str) -> OneTimeCode | None:
         record = session.get(OneTimeCode, record_id)
         return record if record is not None and record.purpose == self.purpose else None
+
+    def awaiting(self, session: Session, target: str, channel: str, now: datetime, limit: int = 5) -> list[OneTimeCode]:
+        """The newest live codes of `channel` for `target`, in any realm (an inbound call knows only the
+        caller's number; one phone may be starting sign-ups for several people)."""
+        return list(session.scalars(select(OneTimeCode).where(
+            OneTimeCode.purpose == self.purpose, OneTimeCode.target == target, OneTimeCode.channel == channel,
+            OneTimeCode.verified_at.is_(None), OneTimeCode.attempts_left > 0, OneTimeCode.expires_at > now)
+            .order_by(OneTimeCode.sent_at.desc(), OneTimeCode.id).limit(limit)))
+
+    def matches(self, record: OneTimeCode, code: str) -> bool:
+        """Whether `code` is the record's, spending nothing (the caller then tries it to spend or verify)."""
+        return code_matches(self._pepper, record.id, code, record.code_hash)
 
     def latest_verified(self, session: Session, realm: str, user_id: str) -> OneTimeCode | None:
         return session.scalar(select(OneTimeCode).where(*self._owner(realm, user_id),

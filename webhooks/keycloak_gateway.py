@@ -118,6 +118,10 @@ class KeycloakGateway:
         """The tenant's name as its login pages show it."""
         return self._realm(realm).get("displayName") or realm
 
+    def default_locale(self, realm: str) -> str:
+        """The tenant's first language (what a voice line speaks to a caller it cannot otherwise place)."""
+        return self._realm(realm).get("defaultLocale") or "en"
+
     def _realm(self, realm: str) -> dict:
         with self._lock:
             cached = self._realms.get(realm)

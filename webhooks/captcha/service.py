@@ -4,7 +4,6 @@ request); neither reveals it to anyone reading the database. No Flask, no Keyclo
 
 from __future__ import annotations
 
-import os
 import secrets
 import uuid
 from collections.abc import Callable
@@ -13,14 +12,13 @@ from datetime import UTC, datetime
 
 from captcha.audio import AudioCaptcha
 from captcha.image import ImageCaptcha
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session, sessionmaker
 
 from contract.onboarding import CaptchaStep
 from webhooks import limits
 from webhooks.code_store import CodeStore, OneTimeCode
 from webhooks.codes import CodeCheck
+from webhooks.sealing import Sealer
 from webhooks.step_errors import StepRefused
 
 # Letters and digits nobody confuses when reading or hearing them (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -41,7 +39,7 @@ class CaptchaService:
     def __init__(self, sessions: sessionmaker, codes: CodeStore, seal_key: bytes, reveal: Reveal | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self._sessions, self._codes, self._reveal = sessions, codes, reveal
-        self._aead = AESGCM(seal_key)
+        self._sealer = Sealer(seal_key)
         self._now = clock or (lambda: datetime.now(UTC))
         self._image = ImageCaptcha(width=240, height=90)
         self._audio = AudioCaptcha()
@@ -115,11 +113,8 @@ class CaptchaService:
             realm, user_id, flow_id) else None
 
     def _seal(self, record_id: str, answer: str) -> bytes:
-        nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, answer.encode(), record_id.encode())
+        return self._sealer.seal(record_id, answer)
 
     def _unseal(self, record_id: str, sealed: bytes) -> str | None:
-        try:
-            return self._aead.decrypt(sealed[:12], sealed[12:], record_id.encode()).decode()
-        except InvalidTag:
-            return None  # sealed under another key (rotated): the page simply gets a new challenge
+        # None: sealed under another key (rotated): the page simply gets a new challenge
+        return self._sealer.open(record_id, sealed)

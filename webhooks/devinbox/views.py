@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.query_params import bounded_int, bounded_text
@@ -45,3 +45,18 @@ def get_message(message_id: int):
     """JSON of one message."""
     message = _repository().get(message_id) or abort(404)
     return jsonify(message.as_dict())
+
+
+@bp.post("/call")
+def call():
+    """"Call from this number": what the platform's voice line would hear from a phone calling
+    `called` from `caller` and keying in `digits` (none: just the call, to hear the prompt). What the
+    line says lands in the inbox, as a voice call's text does."""
+    caller = bounded_text(request.form, "caller", 32) or ""
+    called = bounded_text(request.form, "called", 32) or ""
+    digits = bounded_text(request.form, "digits", 16)
+    line = current_app.extensions["voice_line"]
+    reply = line.keyed(caller, called, digits) if digits else line.answer(caller, called)
+    _repository().add(channel="call", recipients=[caller], sender=f"call to {called}", subject=reply.say,
+                      text_body=f"{reply.outcome.kind}: {reply.say}", html_body=None)
+    return redirect(url_for("devinbox.inbox_page", to=caller))

@@ -18,7 +18,7 @@ MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_
 
 def reachable_types(settings: PhoneStep) -> frozenset[int]:
     """Number types the tenant's channel can reach."""
-    if settings.channel == "voice" and settings.fixed_line_for_voice:
+    if settings.channel != "sms" and settings.fixed_line_for_voice:
         return MOBILE_TYPES | {PhoneNumberType.FIXED_LINE}
     return MOBILE_TYPES
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import phonenumbers
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,12 +24,15 @@ from webhooks.domain_errors import DomainError
 from webhooks.phone.models import BlockedNumber
 from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
 from webhooks.phone.sms import SmsProvider
+from webhooks.sealing import Sealer
 from webhooks.step_errors import StepRefused
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # The share of the tenant's daily cap at which the log warns that SMS/voice spend is running high.
 TENANT_CAP_ALERT = 0.8
+# The stored channel of an inbound call (the user calls the platform; the column holds 8 characters).
+INBOUND = "inbound"
 
 
 def _cooldown_key(realm: str, user_id: str, e164: str) -> str:
@@ -45,6 +49,21 @@ class PhoneState:
     attempts_left: int = 0
     verified_number: str | None = None
     verified_at: datetime | None = None
+    # inbound_call: the digits to key in while a call is awaited, and whether the latest call came.
+    digits: str | None = None
+    called: bool = False
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What the platform's voice line says to a caller: `ask` for `length` digits; `verified`; `wrong`
+    (attempts_left more); `spent` (no attempts left: the number is blocked for that user); `taken` (the
+    number holds enough accounts); `no_pending` (nothing awaits a call from this number to this one)."""
+
+    kind: str
+    length: int = 0
+    attempts_left: int = 0
+    realm: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,27 +78,34 @@ class _Taken:
 class PhoneService:
     """Codes are random, stored only as HMAC, compared in constant time."""
 
-    def __init__(self, sessions: sessionmaker, sms: SmsProvider, codes: CodeStore, clock: Clock | None = None) -> None:
+    def __init__(self, sessions: sessionmaker, sms: SmsProvider, codes: CodeStore, clock: Clock | None = None,
+                 sealer: Sealer | None = None) -> None:
         self._sessions = sessions
         self._sms = sms
         self._codes = codes
         self._now = clock or (lambda: datetime.now(UTC))
+        # Seals the digits an inbound caller keys in: the page shows them again, the database does not.
+        self._sealer = sealer
 
     def state(self, policy: PhoneStep, realm: str, user_id: str) -> PhoneState:
         now = self._now()
         with self._sessions() as session:
             verified = self._codes.latest_verified(session, realm, user_id)
-            pending = self._codes.latest(session, realm, user_id)
+            pending = latest = self._codes.latest(session, realm, user_id)
             if pending is None or pending.verified_at is not None or pending.expires_at <= now \
                     or pending.attempts_left <= 0:
                 pending = None
             wait = limits.seconds_left(session, _cooldown_key(realm, user_id, pending.target), now) if pending else 0
+        digits = self._sealer.open(pending.id, pending.sealed) if pending and pending.channel == INBOUND \
+            and self._sealer else None
         return PhoneState(
             pending_number=pending.target if pending else None,
             resend_in=wait,
             attempts_left=pending.attempts_left if pending else 0,
             verified_number=verified.target if verified else None,
-            verified_at=verified.verified_at if verified else None)
+            verified_at=verified.verified_at if verified else None,
+            digits=digits,
+            called=latest is not None and latest.channel == INBOUND and latest.verified_at is not None)
 
     def send_code(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
@@ -107,28 +133,99 @@ class PhoneService:
         return number
 
     def verify(self, policy: PhoneStep, realm: str, user_id: str, code: str) -> str:
-        """The verified E.164 number, or StepRefused saying why not."""
+        """The verified E.164 number, or StepRefused saying why not. The digits of an inbound call count
+        only when keyed in on the call (caller ID is the proof), never typed on the page."""
         now = self._now()
         with self._sessions.begin() as session:
             record = self._codes.latest(session, realm, user_id)
-            if record is not None:
-                # Two accounts verifying one number at once must not both fit under its account limit.
-                limits.lock(session, "phone-number", limits.hashed(realm, record.target))
-            if record is not None and record.verified_at is None and record.attempts_left > 0 \
-                    and self._codes.holders(session, realm, record.target, user_id) >= policy.accounts_per_number:
-                refusal = StepRefused("phone.number_taken")  # taken meanwhile by other accounts
+            if record is not None and record.channel == INBOUND:
+                refusal = StepRefused("phone.call_not_received", number=policy.call_number or "")
             else:
-                # A spent attempt is committed with this transaction; the refusal is raised after it.
-                check = self._codes.try_code(session, record, (code or "").strip(), now)
-                if check.spent_last:
-                    session.add(BlockedNumber(realm=realm, user_id=user_id, e164=record.target, blocked_at=now))
-                refusal = None if check.refused is None else StepRefused(
-                    f"phone.{check.refused}",
-                    **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
-            verified = record.target if refusal is None else ""
+                refusal = self._try(session, policy, record, code, now)
+            verified = record.target if refusal is None and record is not None else ""
         if refusal is not None:
             raise refusal
         return verified
+
+    def _try(self, session: Session, policy: PhoneStep, record, code: str, now: datetime) -> StepRefused | None:
+        """Try the code against the record, under the number's lock; None when it verified the number.
+        A spent attempt is committed with the caller's transaction; the refusal is raised after it."""
+        if record is not None:
+            # Two accounts verifying one number at once must not both fit under its account limit.
+            limits.lock(session, "phone-number", limits.hashed(record.realm, record.target))
+        if record is not None and record.verified_at is None and record.attempts_left > 0 \
+                and self._codes.holders(session, record.realm, record.target, record.user_id) \
+                >= policy.accounts_per_number:
+            return StepRefused("phone.number_taken")  # taken meanwhile by other accounts
+        check = self._codes.try_code(session, record, (code or "").strip(), now)
+        if check.spent_last:
+            session.add(BlockedNumber(realm=record.realm, user_id=record.user_id, e164=record.target,
+                                      blocked_at=now))
+        return None if check.refused is None else StepRefused(
+            f"phone.{check.refused}",
+            **({"attempts_left": check.attempts_left} if check.refused == "wrong_code" else {}))
+
+    def start_inbound(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
+                      default_region: str | None = None) -> ParsedNumber:
+        """inbound_call: check the number and take the same limits as a send, then await the user's
+        call from it; the page shows the digits to key in (sealed in the database)."""
+        if self._sealer is None:
+            raise DomainError("Inbound calls are not set up on this service.", code="inbound_not_configured",
+                              status=503)
+        number = parse_number(raw_number, policy, default_region)
+        now = self._now()
+        record_id = str(uuid.uuid4())
+        code = numeric_code(policy.code_length)
+        with self._sessions.begin() as session:
+            self._check_number_usable(session, policy, realm, user_id, number)
+            self._take_limits(session, policy, realm, user_id, number, ip, now)
+            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
+                              code=code, channel=INBOUND, lifetime=policy.code_lifetime,
+                              attempts=policy.attempts_per_code, now=now, country=number.country,
+                              sealed=self._sealer.seal(record_id, code))
+            limits.forget_old_windows(session, now)
+        return number
+
+    def confirm_inbound(self, policy: PhoneStep, realm: str, user_id: str) -> str:
+        """The number a call verified, or StepRefused: the call has not come (yet)."""
+        with self._sessions() as session:
+            record = self._codes.latest(session, realm, user_id)
+        if record is None or record.channel != INBOUND:
+            raise StepRefused("phone.no_code_sent")
+        if record.verified_at is None:
+            raise StepRefused("phone.call_not_received", number=policy.call_number or "")
+        return record.target
+
+    def answer_call(self, caller: str, called: str, digits: str | None,
+                    policy_of: Callable[[str], PhoneStep | None]) -> CallOutcome:
+        """A call to the platform's number: find what awaits a call from `caller` (by caller ID) to
+        `called`; with `digits`, try them, spending an attempt when wrong. policy_of(realm): the
+        tenant's phone step, or None."""
+        number = _e164(caller)
+        now = self._now()
+        if number is None:
+            return CallOutcome("no_pending")
+        with self._sessions.begin() as session:
+            waiting = [(r, policy_of(r.realm)) for r in self._codes.awaiting(session, number, INBOUND, now)]
+            # Only a call to the number the tenant shows counts.
+            waiting = [(r, p) for r, p in waiting if p is not None and p.channel == "inbound_call"
+                       and p.call_number == _e164(called) and self._sealer and r.sealed]
+            if not waiting:
+                return CallOutcome("no_pending")
+            # The digits pick the sign-up they belong to; wrong digits spend the newest one's attempt.
+            record, policy = next(((r, p) for r, p in waiting if digits and self._codes.matches(r, digits.strip())),
+                                  waiting[0])
+            length, realm = len(self._sealer.open(record.id, record.sealed) or ""), record.realm
+            if digits is None:
+                return CallOutcome("ask", length=length, attempts_left=record.attempts_left, realm=realm)
+            refusal = self._try(session, policy, record, digits, now)
+        log.info("phone: inbound call from %s: %s", mask(number), "verified" if refusal is None else refusal.key)
+        if refusal is None:
+            return CallOutcome("verified", realm=realm)
+        kind = {"phone.wrong_code": "wrong", "phone.attempts_spent": "spent", "phone.number_taken": "taken"}.get(
+            refusal.key, "no_pending")
+        return CallOutcome(kind, length=length, attempts_left=int(refusal.params.get("attempts_left", 0)),
+                           realm=realm)
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         """Forget a deleted user's codes and blocked numbers; their verified number is free again."""
@@ -180,3 +277,13 @@ class PhoneService:
         limits.release_cooldown(session, taken.cooldown_key)
         for scope, key in taken.counters:
             limits.give_back(session, scope, key, taken.window)
+
+
+def _e164(raw: str | None) -> str | None:
+    """A caller ID or called number as E.164, or None."""
+    try:
+        parsed = phonenumbers.parse((raw or "").strip(), None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) \
+        if phonenumbers.is_possible_number(parsed) else None

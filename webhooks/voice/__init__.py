@@ -1,0 +1,1 @@
+"""Inbound voice calls: the real provider's webhooks (Twilio)."""
