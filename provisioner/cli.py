@@ -83,8 +83,9 @@ def stack_status(settings: Settings) -> dict:
         "keycloak": {"url": kc, "local_url": local.keycloak_url, "port": local.keycloak_port,
                      "admin_console": f"{kc}/admin/master/console/",
                      "management_url": local.management_url, "health": f"{local.management_url}/health/ready",
-                     "pid": (info or {}).get("keycloak_pid")},
+                     "metrics": f"{local.management_url}/metrics", "pid": (info or {}).get("keycloak_pid")},
         "service": {"url": local.service_url, "port": local.service_port, "health": f"{local.service_url}/healthz",
+                    "metrics": f"{local.service_url}/metrics",
                     "dev_inbox": f"{local.service_url}/dev/inbox",
                     "dev_inbox_api": f"{local.service_url}/dev/inbox/api/messages",
                     "smtp_host": "127.0.0.1", "smtp_port": local.smtp_port, "pid": (info or {}).get("service_pid")},
@@ -102,6 +103,7 @@ def _print_where_to_go(status: dict) -> None:
         table.add_row(f"Tenant {tenant['realm']}", f"{tenant['login']}  (sign in or register)")
     table.add_row("Dev inbox (email)", status["service"]["dev_inbox"])
     table.add_row("Admin console", status["keycloak"]["admin_console"])
+    table.add_row("Metrics (Prometheus)", f"{status['keycloak']['metrics']}  {status['service']['metrics']}")
     console.print(table)
     if status["admin"]:
         console.print(f"Admin sign-in: user [bold]{status['admin']['username']}[/bold], password in "

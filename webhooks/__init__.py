@@ -188,6 +188,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.directory.views import bp as directory_bp
     from webhooks.events.views import bp as events_bp
     from webhooks.health.views import bp as health_bp
+    from webhooks.observability.views import bp as metrics_bp
+    from webhooks.observability.views import configure_request_metrics
     from webhooks.onboarding.views import bp as onboarding_bp
     from webhooks.pats.views import bp as pat_checks_bp
     from webhooks.portal import accounts as _account_pages  # noqa: F401  (their routes join portal_bp)
@@ -200,6 +202,8 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
     csrf.exempt(pat_checks_bp)  # the same
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
+    configure_request_metrics(app)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(pat_checks_bp)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -21,6 +20,7 @@ from webhooks.config import ConfigProblem, ServiceConfig
 from webhooks.db import SchemaNotCurrent, make_engine, upgrade
 from webhooks.devinbox.smtp_sink import start_smtp_sink
 from webhooks.events.reconciler import ReconcilerThread
+from webhooks.observability.logs import configure_logging
 
 USAGE = "usage: python -m webhooks serve|migrate|worker"
 
@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[1] not in ("serve", "migrate", "worker"):
         print(USAGE, file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     try:
         config = ServiceConfig.from_env()
         if argv[1] == "migrate":

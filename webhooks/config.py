@@ -110,6 +110,8 @@ class ServiceConfig:
     twilio_base_url: str = "https://api.twilio.com"
     theme_dir: str = ""
     trusted_proxies: int = 0
+    # Set: /metrics asks for it as a bearer token (a Prometheus on another host); unset: loopback only.
+    metrics_token: str = field(default="", repr=False)
 
     @property
     def issuer_base(self) -> str:
@@ -151,4 +153,5 @@ class ServiceConfig:
             twilio_base_url=env.get("IDP_TWILIO_BASE_URL", "https://api.twilio.com").rstrip("/"),
             theme_dir=env.get("IDP_SERVICE_THEME_DIR", ""),
             trusted_proxies=_int(env, "IDP_SERVICE_TRUSTED_PROXIES", 0),
+            metrics_token=env.get("IDP_SERVICE_METRICS_TOKEN", ""),
         )

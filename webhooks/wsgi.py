@@ -8,7 +8,9 @@ import sys
 from webhooks import create_app
 from webhooks.config import ConfigProblem
 from webhooks.db import SchemaNotCurrent
+from webhooks.observability.logs import configure_logging
 
+configure_logging()
 try:
     app = create_app()
 except (ConfigProblem, SchemaNotCurrent) as exc:

@@ -13,9 +13,12 @@ from provisioner.runtime.distribution import KEYCLOAK_VERSION
 
 EXTENSION_JAR = "idp-keycloak-extensions.jar"
 # Build-time options of the local server; runtime options are passed at start (see stack.py).
-BUILD_OPTIONS = ("--db=dev-file", "--health-enabled=true")
+# Metrics (with user-event counters: logins, failures, registrations per realm) are on in every
+# stack, served on the management port next to health.
+METRICS_OPTIONS = ("--metrics-enabled=true", "--event-metrics-user-enabled=true")
+BUILD_OPTIONS = ("--db=dev-file", "--health-enabled=true", *METRICS_OPTIONS)
 # The production profile's server (see production.py): PostgreSQL, as the compose file's image.
-POSTGRES_BUILD_OPTIONS = ("--db=postgres", "--health-enabled=true", "--metrics-enabled=true")
+POSTGRES_BUILD_OPTIONS = ("--db=postgres", "--health-enabled=true", *METRICS_OPTIONS)
 
 
 def _tree_digest(paths: list[Path]) -> str:

@@ -100,15 +100,18 @@ def start_keycloak_node(settings: Settings, installation: Installation, server: 
 
 
 def service_production_env(settings: Settings, server: postgres.PostgresServer) -> dict[str, str]:
-    return {**service_env(settings, StateDir(settings.state_dir)),
-            "IDP_SERVICE_DATABASE_URL": server.url("service")}
+    state = StateDir(settings.state_dir)
+    # gunicorn's workers and the background worker write their metrics here; /metrics adds them up.
+    return {**service_env(settings, state), "IDP_SERVICE_DATABASE_URL": server.url("service"),
+            "PROMETHEUS_MULTIPROC_DIR": str(state.root / "metrics")}
 
 
 def start_gunicorn(settings: Settings, server: postgres.PostgresServer, console: Console) -> int:
     """The service's HTTP under gunicorn (schema already migrated); returns the master's pid."""
     state = StateDir(settings.state_dir)
     log = state.logs / "service.log"
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(settings.service_workers),
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:webhooks.gunicorn_hooks",
+                "--workers", str(settings.service_workers),
                 "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{settings.service_port}",
                 "--access-logfile", str(state.logs / "service-access.log"),
                 # Which worker (pid) served each request, and in how many milliseconds.

@@ -62,3 +62,15 @@ def test_apply_when_the_stack_is_down_says_how_to_start_it(stack, tmp_path):
     result = run(stack, "apply", IDP_STATE_DIR=str(tmp_path / "never-started"))
     assert result.returncode == 3
     assert "The local stack is not running." in result.stderr and "idp up" in result.stderr
+
+
+def test_status_names_the_metrics_and_both_serve_them(stack, admin):
+    info = json.loads(run(stack, "status", "--json").stdout)
+    admin.get_realms()  # the admin's sign-in (made by the fixture) is a user event of the master realm
+    keycloak = requests.get(info["keycloak"]["metrics"], timeout=10)
+    assert keycloak.ok and "keycloak_user_events_total" in keycloak.text, keycloak.text[:300]
+    assert 'realm="master"' in keycloak.text
+    service = requests.get(info["service"]["metrics"], timeout=10)
+    assert service.ok and 'idp_http_requests_total{method="GET",route="/healthz"' in service.text
+    shown = run(stack, "status")
+    assert "Metrics (Prometheus)" in shown.stdout and "/metrics" in shown.stdout

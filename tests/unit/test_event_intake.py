@@ -147,3 +147,39 @@ def test_every_event_type_the_service_acts_on_is_also_pulled(tmp_path):
     acted_on = set(intake.handlers) | set(intake.effects)
     pulled = set(PULLED_TYPES) | {f"{r}.{o}" for r in PULLED_ADMIN[0] for o in PULLED_ADMIN[1]}
     assert acted_on and acted_on <= pulled, acted_on - pulled
+
+
+class _Keycloak:
+    """Keycloak as the reconciler sees it: which realms exist, and how often it was asked."""
+
+    def __init__(self) -> None:
+        self.existing: set[str] = set()
+        self.asked = 0
+
+    def realm_exists(self, realm: str, fresh: bool = False) -> bool:
+        self.asked += 1
+        return realm in self.existing
+
+    def stored_events(self, realm, since, types):
+        return []
+
+    def stored_admin_events(self, realm, since, resource_types, operations):
+        return []
+
+
+def test_a_deleted_realm_is_not_read_again_until_one_of_its_events_arrives(app):
+    from webhooks.events.reconciler import Reconciler
+
+    keycloak = _Keycloak()
+    reconciler = Reconciler(keycloak, app.extensions["event_intake"], lambda: {"cloud"})
+    reconciler.run_once()
+    assert keycloak.asked == 1 and reconciler.gone == {"cloud"}
+    for _ in range(3):
+        reconciler.run_once()
+    assert keycloak.asked == 1, "a deleted realm costs nothing at each pass"
+
+    keycloak.existing.add("cloud")  # created anew under the same name: its first event is pushed
+    body, headers = _delivery(_event("e-new"))
+    assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 200
+    reconciler.run_once()
+    assert keycloak.asked == 2 and reconciler.gone == set()

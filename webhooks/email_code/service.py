@@ -15,6 +15,7 @@ from webhooks.code_store import CodeStore
 from webhooks.codes import letter_code
 from webhooks.domain_errors import DomainError
 from webhooks.mailer import Mailer
+from webhooks.observability.metrics import CODES_REFUSED, CODES_SENT
 from webhooks.step_errors import StepRefused
 
 
@@ -54,6 +55,7 @@ class EmailCodeService:
         with self._sessions.begin() as session:
             wait = limits.claim_cooldown(session, cooldown_key, now, options.resend_cooldown)
             if wait:
+                CODES_REFUSED.labels("email", "resend_too_soon").inc()
                 raise StepRefused("email.resend_too_soon", seconds=wait)
             self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=email, code=code,
                               channel="email", lifetime=options.code_lifetime, attempts=options.attempts, now=now)
@@ -67,6 +69,7 @@ class EmailCodeService:
                 limits.release_cooldown(session, cooldown_key)
                 self._codes.discard(session, record_id)
             raise
+        CODES_SENT.labels("email", "email").inc()
 
     def forget(self, session: Session, realm: str, user_id: str) -> None:
         """Forget a deleted user's codes."""

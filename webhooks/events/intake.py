@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from webhooks.domain_errors import DomainError
 from webhooks.events.repository import EventRepository
+from webhooks.observability.metrics import EVENT_LAG, EVENTS
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict, Session], None]
@@ -94,9 +96,13 @@ class EventIntake:
             effect(event)
         with self.repository.sessions.begin() as session:
             if not self.repository.claim(session, event, via):
+                EVENTS.labels(via, "duplicate").inc()
                 return False
             handler = self.handlers.get(event["type"])
             if handler is not None:
                 handler(event, session)
+        EVENTS.labels(via, "processed").inc()
+        if isinstance(event.get("time"), int | float) and event["time"] > 0:
+            EVENT_LAG.labels(via).observe(max(0.0, time.time() - event["time"] / 1000))
         log.info("event processed", extra={"realm": event["realm"], "type": event["type"], "via": via})
         return True

@@ -50,6 +50,9 @@ class Reconciler:
         self._intake = intake
         self._realms = realms
         self._lock = threading.Lock()
+        # Realms found deleted, and when: not asked about again until an event of theirs arrives (a
+        # realm created anew under the same name), so a deleted tenant costs nothing every pass.
+        self._gone: dict[str, datetime] = {}
 
     def run_once(self) -> ReconcileResult:
         """Process what pushes missed, realm by realm; one failing realm does not stop the others."""
@@ -57,13 +60,29 @@ class Reconciler:
         with self._lock:
             for realm in sorted(set(self._realms())):
                 try:
+                    if realm in self._gone and not self._came_back(realm):
+                        continue
                     if not self._gateway.realm_exists(realm, fresh=True):
-                        continue  # deleted since its last event: nothing left to pull, nothing failed
+                        # Deleted since its last event: nothing left to pull, nothing failed.
+                        log.info("reconciler: realm %s no longer exists; it is not read again until an event "
+                                 "of a realm of that name arrives", realm)
+                        self._gone[realm] = datetime.now(UTC)
+                        continue
+                    self._gone.pop(realm, None)
                     result.processed += self._reconcile(realm)
                 except DomainError as exc:
                     log.warning("reconciler: %s", exc.message)
                     result.failed[realm] = exc.message
         return result
+
+    def _came_back(self, realm: str) -> bool:
+        newest = self._intake.repository.newest_processed(realm)
+        return newest is not None and newest > self._gone[realm]
+
+    @property
+    def gone(self) -> set[str]:
+        """The realms found deleted and no longer read."""
+        return set(self._gone)
 
     def _reconcile(self, realm: str) -> int:
         user = self._pull(realm, realm, lambda since: self._gateway.stored_events(realm, since, PULLED_TYPES),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +52,11 @@ class EventRepository:
         """Realms this service has processed events for (so a new tenant is known from its first push)."""
         with self.sessions() as session:
             return set(session.scalars(select(ProcessedEvent.realm).distinct()))
+
+    def newest_processed(self, realm: str) -> datetime | None:
+        """When this service last processed an event of the realm (None: never)."""
+        with self.sessions() as session:
+            return session.scalar(select(func.max(ProcessedEvent.processed_at)).where(ProcessedEvent.realm == realm))
 
     def checkpoint(self, realm: str) -> int:
         with self.sessions() as session:

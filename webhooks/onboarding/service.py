@@ -22,6 +22,7 @@ from webhooks.balance import ledger
 from webhooks.balance.money import to_minor
 from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
+from webhooks.observability.metrics import STEPS_COMPLETED
 from webhooks.onboarding.keys import OnboardingKeys
 from webhooks.onboarding.models import OnboardingFlow, StepCompletion
 from webhooks.onboarding.plugin import StepRegistry
@@ -154,6 +155,8 @@ class OnboardingService:
             if exists is None:
                 session.add(StepCompletion(realm=flow.realm, user_id=flow.user_id, kind=kind,
                                            completed_at=self._now(), data=data or {}))
+        if exists is None:
+            STEPS_COMPLETED.labels(kind).inc()
 
     def reopen_step(self, flow: OnboardingFlow, kind: str) -> None:
         with self._sessions.begin() as session:

@@ -21,6 +21,7 @@ from webhooks import limits
 from webhooks.code_store import CodeStore
 from webhooks.codes import numeric_code
 from webhooks.domain_errors import DomainError
+from webhooks.observability.metrics import CODES_REFUSED, CODES_SENT, PHONE_TENANT_CAP, PHONE_TENANT_TODAY
 from webhooks.phone.models import BlockedNumber
 from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
 from webhooks.phone.sms import SmsProvider
@@ -110,13 +111,13 @@ class PhoneService:
     def send_code(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
         """Check every rule, take the cooldown and the daily limits, then send a fresh code."""
-        number = parse_number(raw_number, policy, default_region)
+        number = _counted(lambda: parse_number(raw_number, policy, default_region))
         now = self._now()
         record_id = str(uuid.uuid4())
         code = numeric_code(policy.code_length)
         with self._sessions.begin() as session:
-            self._check_number_usable(session, policy, realm, user_id, number)
-            taken = self._take_limits(session, policy, realm, user_id, number, ip, now)
+            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
+            taken = _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
             self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
                               code=code, channel=policy.channel, lifetime=policy.code_lifetime,
                               attempts=policy.attempts_per_code, now=now, country=number.country)
@@ -130,6 +131,7 @@ class PhoneService:
                 self._give_back(session, realm, taken)
                 self._codes.discard(session, record_id)
             raise
+        CODES_SENT.labels("phone", policy.channel).inc()
         return number
 
     def verify(self, policy: PhoneStep, realm: str, user_id: str, code: str) -> str:
@@ -172,18 +174,19 @@ class PhoneService:
         if self._sealer is None:
             raise DomainError("Inbound calls are not set up on this service.", code="inbound_not_configured",
                               status=503)
-        number = parse_number(raw_number, policy, default_region)
+        number = _counted(lambda: parse_number(raw_number, policy, default_region))
         now = self._now()
         record_id = str(uuid.uuid4())
         code = numeric_code(policy.code_length)
         with self._sessions.begin() as session:
-            self._check_number_usable(session, policy, realm, user_id, number)
-            self._take_limits(session, policy, realm, user_id, number, ip, now)
+            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
+            _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
             self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
                               code=code, channel=INBOUND, lifetime=policy.code_lifetime,
                               attempts=policy.attempts_per_code, now=now, country=number.country,
                               sealed=self._sealer.seal(record_id, code))
             limits.forget_old_windows(session, now)
+        CODES_SENT.labels("phone", policy.channel).inc()
         return number
 
     def confirm_inbound(self, policy: PhoneStep, realm: str, user_id: str) -> str:
@@ -266,6 +269,9 @@ class PhoneService:
                               realm, limit)
                 raise StepRefused("phone.daily_limit")
             taken.append((scope, key))
+            if scope == "phone-tenant":
+                PHONE_TENANT_TODAY.labels(realm).set(count)
+                PHONE_TENANT_CAP.labels(realm).set(limit)
             if scope == "phone-tenant" and count == max(1, int(limit * TENANT_CAP_ALERT)):
                 log.warning("phone: realm %s has sent %d of its %d daily codes (%d%% of the cap); check for "
                             "SMS/voice pumping", realm, count, limit, int(TENANT_CAP_ALERT * 100))
@@ -277,6 +283,15 @@ class PhoneService:
         limits.release_cooldown(session, taken.cooldown_key)
         for scope, key in taken.counters:
             limits.give_back(session, scope, key, taken.window)
+
+
+def _counted(step: Callable):
+    """Run a check of a send; a refusal is counted by its reason before it goes up."""
+    try:
+        return step()
+    except StepRefused as refused:
+        CODES_REFUSED.labels("phone", refused.key.removeprefix("phone.")).inc()
+        raise
 
 
 def _e164(raw: str | None) -> str | None:
