@@ -6,7 +6,7 @@ warm-up (the JIT's, which otherwise dominates), pairs of rounds alternate their 
 cancels; the ratio is the median of the pairs' ratios. Reports Keycloak's own CPU time per token (the process
 and its children, from psutil) and the latency.
 
-Run with the stack up: .venv/bin/python -m benchmarks.accounts_mapper [pairs=10] [tokens-per-round=100]
+Run with the stack up: .venv/bin/python -m benchmarks accounts_mapper [pairs=10] [tokens-per-round=100]
 Uses the `cloud` tenant; the throwaway user and accounts are removed at the end.
 """
 

@@ -1,6 +1,6 @@
 """How long a no-op `idp apply` of the shipped tenants takes, and how many requests it sends.
 
-Run with the stack up: .venv/bin/python -m benchmarks.apply_noop [runs]
+Run with the stack up: .venv/bin/python -m benchmarks apply_noop [runs]
 """
 
 from __future__ import annotations

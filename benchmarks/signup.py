@@ -1,6 +1,6 @@
 """Sign-ups through the hosted registration page: latency per sign-up (form load + submit).
 
-Run with the stack up: .venv/bin/python -m benchmarks.signup [count]
+Run with the stack up: .venv/bin/python -m benchmarks signup [count]
 Uses the `cloud` tenant; each sign-up is a new throwaway address.
 """
 

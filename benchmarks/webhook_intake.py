@@ -1,6 +1,8 @@
 """Signed webhook deliveries per second into the running service, and how fast replays are refused.
 
-Run with the stack up: .venv/bin/python -m benchmarks.webhook_intake [events] [threads]
+Run with the stack up: .venv/bin/python -m benchmarks webhook_intake [events] [threads]
+Also measures the password-login rate in the same run: the intake must take at least 20x the
+logins that feed it, with p99 at most 30 ms.
 Against `idp up` (one waitress process on SQLite) or `idp up --profile production` (gunicorn's
 workers on PostgreSQL); it says which. Loopback only; every event is a fresh LOGIN id in the
 `cloud` realm (LOGIN is never re-pulled, so the reconciler is not affected).
@@ -20,6 +22,7 @@ import requests
 from standardwebhooks import Webhook
 
 from benchmarks._stack import local_stack, summary
+from benchmarks.signin_cost import login_rate
 from provisioner.runtime.state import StateDir, read_stack
 
 
@@ -60,6 +63,11 @@ def main(events: int, threads: int) -> None:
           f"(statuses {sorted({s for _, s in first})})")
     print(summary("delivery latency", [t for t, _ in first]))
     print(summary("replay refused (409)", [t for t, s in replays if s == 409]))
+    logins = login_rate()
+    ordered = sorted(t for t, _ in first)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    print(f"password logins in the same run: {logins:.1f}/s; intake / login rate: {events / elapsed / logins:.1f}x "
+          f"(target >= 20x); p99 {p99:.1f} ms (target <= 30 ms)")
 
 
 if __name__ == "__main__":

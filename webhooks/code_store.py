@@ -19,7 +19,9 @@ class OneTimeCode(Base):
 
     __tablename__ = "one_time_codes"
     __table_args__ = (Index("ix_one_time_codes_owner", "realm", "user_id", "purpose"),
-                      Index("ix_one_time_codes_target", "realm", "purpose", "target"))
+                      Index("ix_one_time_codes_target", "realm", "purpose", "target"),
+                      # An inbound call knows the caller's number but not the realm.
+                      Index("ix_one_time_codes_caller", "target", "channel"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     realm: Mapped[str] = mapped_column(String(255))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Integer, String, delete, select, update
+from sqlalchemy import Index, Integer, String, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -23,6 +23,9 @@ class LimitCounter(Base):
     """How many times `key` was counted in `window` (a UTC day, or "lock" for a lock row)."""
 
     __tablename__ = "limit_counters"
+    # Old windows are forgotten at every send (forget_old_windows): a range on this index, not a scan
+    # of every counter of the day.
+    __table_args__ = (Index("ix_limit_counters_window", "window"),)
 
     scope: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -34,6 +37,7 @@ class LimitCooldown(Base):
     """When `key` may next happen."""
 
     __tablename__ = "limit_cooldowns"
+    __table_args__ = (Index("ix_limit_cooldowns_next_at", "next_at"),)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime)

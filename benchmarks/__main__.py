@@ -1,0 +1,55 @@
+"""One entry point for the benchmarks: `python -m benchmarks NAME [ARGS...]`, or `python -m benchmarks
+all [--quick]` for every one in turn (--quick: small counts, under five minutes on a 2-core machine).
+Each needs the local stack up (`make run`), sends traffic only to it (loopback), is bounded in count,
+and prints its figures with a ratio measured in the same run. None is a test."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+# name -> (what it measures, full arguments, quick arguments)
+BENCHMARKS: dict[str, tuple[str, tuple, tuple]] = {
+    "signin_cost": ("Keycloak CPU per password login, each part of our extension on vs off, one process",
+                    (3, 60), (2, 15)),
+    "provisioning": ("idp apply against keycloak-config-cli: first apply, no-op re-apply, growth",
+                     ("full",), ("quick",)),
+    "apply_noop": ("a no-op idp apply of the shipped tenants, in process", (10,), (3,)),
+    "webhook_intake": ("signed event deliveries into the service: events/s, p99, vs the login rate", (2000, 4),
+                       (300, 4)),
+    "wizard": ("each wizard page and the phone send with 1k and 100k rows of history", ("full",), ("quick",)),
+    "signup": ("sign-ups through the hosted registration page", (20,), (5,)),
+    "accounts_mapper": ("token refreshes with the accounts mapper vs without, 5 memberships", (10, 100), (4, 30)),
+}
+
+
+def _run(name: str, args: tuple) -> None:
+    module = importlib.import_module(f"benchmarks.{name}")
+    print(f"\n== {name}: {BENCHMARKS[name][0]}", flush=True)
+    started = time.perf_counter()
+    module.main(*args)
+    print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help") or (argv[0] not in BENCHMARKS and argv[0] != "all"):
+        print(__doc__)
+        print("benchmarks:\n" + "\n".join(f"  {n:<16} {what}" for n, (what, _, _) in BENCHMARKS.items()))
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    if argv[0] == "all":
+        quick = "--quick" in argv
+        started = time.perf_counter()
+        for name, (_, full, short) in BENCHMARKS.items():
+            _run(name, short if quick else full)
+        print(f"\nall benchmarks{' (quick)' if quick else ''}: {time.perf_counter() - started:.0f} s")
+        return 0
+    name, rest = argv[0], argv[1:]
+    _, full, _ = BENCHMARKS[name]
+    args = tuple(type(default)(value) for default, value in zip(full, rest, strict=False)) + full[len(rest):]
+    _run(name, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,178 @@
+"""What our extension adds to a password sign-in, measured inside one Keycloak process.
+
+Comparing two JVMs (with and without the extension) swings from 0.9x to 1.6x here: over 80% of a
+login is Argon2, and whether the JIT inlines its loop differs between JVMs. So one Keycloak runs
+every variant, each its own realm applied from the `cloud` tenant's YAML with one of our parts left
+on: none, the `idp-webhook` listener, the onboarding required action, our password policies, all of
+them. Rounds of password logins (the password grant of a bench client) alternate over the variants
+in rotating order, after a warm-up; Keycloak's CPU time per login comes from the process itself
+(psutil), and the cost of each part is its median CPU per login minus the "none" variant's, next to
+the p95 latency. With --service-down the service is stopped for a second pass (the login rate must
+not drop when the webhook has nowhere to go).
+
+Run with the stack up: .venv/bin/python -m benchmarks signin_cost [rounds=3] [logins-per-round=60]
+The bench realms are deleted at the end.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import requests
+from rich.console import Console
+
+from benchmarks._stack import local_stack
+from contract.names import ONBOARDING_ACTION, WEBHOOK_LISTENER
+from provisioner import reconcile
+from provisioner.admin_api import connect
+from provisioner.config.loader import load_tenants
+from provisioner.runtime import stack as runtime
+from provisioner.runtime.state import StateDir, read_stack
+from provisioner.settings import Settings
+from tests.support.stack import write_tenant_config
+
+PASSWORD = "Sunny-Harbor7"
+CLIENT = "bench-direct"
+PARTS = ("listener", "required_action", "policy")
+VARIANTS = {"none": (), "listener": ("listener",), "required_action": ("required_action",),
+            "policy": ("policy",), "all": PARTS}
+WARM_UP = 30
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds of Keycloak: the launcher and its JVM."""
+    total = 0.0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def _bench_realm(admin, settings, secrets, variant: str, parts: tuple[str, ...], run: str) -> str:
+    """A realm from the cloud tenant's YAML with only `parts` of ours on, a bench client with the
+    password grant, and one onboarded user."""
+    realm = f"bench-{run}-{variant.replace('_', '-')}"
+    config = write_tenant_config(Path(tempfile.mkdtemp()) / realm, realm, "cloud")
+    env = {"IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(settings.smtp_port),
+           "IDP_SERVICE_CLIENT_SECRET": secrets.service_client_secret, "IDP_SERVICE_PUBLIC_URL": settings.service_url}
+    reconcile.apply(admin, load_tenants(config, env), Console(quiet=True))
+    admin.change_current_realm(realm)
+    representation = admin.get_realm(realm)
+    changes: dict = {}
+    if "listener" not in parts:
+        changes["eventsListeners"] = [x for x in representation.get("eventsListeners", []) if x != WEBHOOK_LISTENER]
+    if "policy" not in parts:
+        changes["passwordPolicy"] = ""
+    if changes:
+        admin.update_realm(realm, changes)
+    if "required_action" not in parts:
+        action = admin.get_required_action_by_alias(ONBOARDING_ACTION)
+        admin.update_required_action(ONBOARDING_ACTION, {**action, "enabled": False})
+    admin.create_client({"clientId": CLIENT, "publicClient": True, "directAccessGrantsEnabled": True,
+                         "standardFlowEnabled": False, "enabled": True})
+    admin.create_user({"username": "bench@example.test", "email": "bench@example.test", "emailVerified": True,
+                       "enabled": True, "firstName": "Bench", "lastName": "Mark",
+                       "attributes": {"onboardingCompleted": ["true"]},
+                       "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}]})
+    return realm
+
+
+def _round(process: psutil.Process, url: str, count: int) -> tuple[float, list[float]]:
+    """CPU seconds per login and each login's latency."""
+    session = requests.Session()
+    body = {"grant_type": "password", "client_id": CLIENT, "username": "bench@example.test", "password": PASSWORD}
+    latencies = []
+    before = cpu_seconds(process)
+    for _ in range(count):
+        started = time.perf_counter()
+        answer = session.post(url, data=body, timeout=30)
+        latencies.append(time.perf_counter() - started)
+        answer.raise_for_status()
+    return (cpu_seconds(process) - before) / count, latencies
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def _pass(process: psutil.Process, urls: dict[str, str], rounds: int, count: int, label: str) -> dict[str, float]:
+    for url in urls.values():
+        _round(process, url, WARM_UP)
+    cpu: dict[str, list[float]] = {v: [] for v in urls}
+    latency: dict[str, list[float]] = {v: [] for v in urls}
+    started = time.perf_counter()
+    names = list(urls)
+    for r in range(rounds):
+        for variant in names[r % len(names):] + names[:r % len(names)]:  # rotate the order each round
+            per_login, seconds = _round(process, urls[variant], count)
+            cpu[variant].append(per_login)
+            latency[variant] += seconds
+    elapsed = time.perf_counter() - started
+    base = statistics.median(cpu["none"])
+    base_p95 = _p95(latency["none"])
+    print(f"{label}: {rounds} rounds x {count} logins per variant, {rounds * count * len(urls) / elapsed:.1f} "
+          f"logins/s overall")
+    print(f"  {'variant':<16} {'CPU ms/login':>12} {'vs none':>9} {'ratio':>7} {'p50 ms':>7} {'p95 ms':>7} {'+p95':>6}")
+    medians = {}
+    for variant in names:
+        median = statistics.median(cpu[variant])
+        medians[variant] = median
+        print(f"  {variant:<16} {median * 1000:>12.2f} {(median - base) * 1000:>+9.2f} {median / base:>6.3f}x "
+              f"{statistics.median(latency[variant]) * 1000:>7.1f} {_p95(latency[variant]) * 1000:>7.1f} "
+              f"{(_p95(latency[variant]) - base_p95) * 1000:>+6.1f}")
+    return medians
+
+
+def login_rate(count: int = 30) -> float:
+    """Password logins per second, one after another, on a realm with all our parts on (for ratios
+    elsewhere: the event intake must outrun the logins that feed it)."""
+    settings, credentials, secrets = local_stack()
+    admin = connect(settings.keycloak_url, credentials.username, credentials.password)
+    realm = _bench_realm(admin, settings, secrets, "rate", PARTS, uuid.uuid4().hex[:6])
+    try:
+        process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
+        url = f"{settings.keycloak_url}/realms/{realm}/protocol/openid-connect/token"
+        _round(process, url, 10)
+        started = time.perf_counter()
+        _round(process, url, count)
+        return count / (time.perf_counter() - started)
+    finally:
+        admin.delete_realm(realm)
+
+
+def main(rounds: int, count: int, service_down: bool = False) -> None:
+    settings, credentials, secrets = local_stack()
+    admin = connect(settings.keycloak_url, credentials.username, credentials.password)
+    run = uuid.uuid4().hex[:6]
+    realms = {}
+    try:
+        for variant, parts in VARIANTS.items():
+            realms[variant] = _bench_realm(admin, settings, secrets, variant, parts, run)
+        process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
+        urls = {v: f"{settings.keycloak_url}/realms/{r}/protocol/openid-connect/token" for v, r in realms.items()}
+        up = _pass(process, urls, rounds, count, "service up")
+        if service_down:
+            runtime.stop_service(Settings.from_env())
+            try:
+                down = _pass(process, urls, rounds, count, "service stopped")
+                print(f"  all parts, CPU per login with the service stopped vs up: {down['all'] / up['all']:.3f}x")
+            finally:
+                runtime.restart_service(Settings.from_env(), Console(quiet=True))
+    finally:
+        for realm in realms.values():
+            admin.delete_realm(realm)
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(args[0]) if args else 3, int(args[1]) if len(args) > 1 else 60, "--service-down" in sys.argv)
