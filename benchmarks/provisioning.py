@@ -1,0 +1,176 @@
+"""`idp apply` against keycloak-config-cli (the usual tool for realms from files), same realm content,
+same running Keycloak, same run, both measured from outside as a provider would run them (a process
+each time: interpreter or JVM start-up, sign-in, work).
+
+- first apply into an empty realm, and a re-apply with nothing changed (keycloak-config-cli with its
+  checksum cache and without it); wall time and admin requests (counted through a loopback proxy, in a
+  second pass, so the proxy's own cost stays out of the times);
+- growth: 1, 10 and 50 tenants in one `idp apply` (quick: 1 and 5), and one tenant with 10x the
+  relying apps: time per tenant.
+
+The content is the shipped `cloud` tenant: ours from its YAML, the peer's from `realm-exports/cloud.json`
+(what `idp export` writes for that YAML: a Keycloak realm representation, which is keycloak-config-cli's
+format) with the realm renamed. The peer is built by ../shared/peers/keycloak-config-cli/build.sh and is
+never a dependency of the project. Bench realms are deleted at the end.
+
+Run with the stack up: .venv/bin/python -m benchmarks provisioning [full|quick]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks._stack import local_stack
+from provisioner.admin_api import connect
+from tests.support.counting_proxy import CountingProxy
+from tests.support.stack import ROOT, write_tenant_config
+
+PEER_BUILD = ROOT.parent / "shared" / "peers" / "keycloak-config-cli" / "build.sh"
+IDP = str(ROOT / ".venv" / "bin" / "idp")
+
+
+def peer_jar() -> Path:
+    """Build (or find the cached) keycloak-config-cli jar."""
+    if not PEER_BUILD.exists():
+        raise SystemExit(f"keycloak-config-cli's build script is not at {PEER_BUILD}")
+    built = subprocess.run(["bash", str(PEER_BUILD)], capture_output=True, text=True, timeout=1800, check=False)
+    if built.returncode != 0:
+        raise SystemExit(f"building keycloak-config-cli failed:\n{built.stderr[-2000:]}")
+    return Path(built.stdout.strip().splitlines()[-1])
+
+
+def _java() -> str:
+    """A JDK 21+ for the peer (it is compiled for 21)."""
+    for candidate in sorted(Path("/usr/lib/jvm").glob("*"), reverse=True):
+        release = candidate / "release"
+        if release.exists() and 'JAVA_VERSION="2' in release.read_text() and (candidate / "bin" / "java").exists():
+            return str(candidate / "bin" / "java")
+    return shutil.which("java") or "java"
+
+
+class Tools:
+    def __init__(self, settings, admin_credentials, secrets, jar: Path) -> None:
+        self.settings, self.credentials, self.secrets, self.jar = settings, admin_credentials, secrets, jar
+        self.java = _java()
+
+    def ours(self, config_dir: Path, url: str) -> tuple[float, subprocess.CompletedProcess]:
+        env = {**os.environ, "IDP_CONFIG_DIR": str(config_dir), "IDP_KEYCLOAK_URL": url,
+               "IDP_ADMIN_USER": self.credentials.username, "IDP_ADMIN_PASSWORD": self.credentials.password,
+               "IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(self.settings.smtp_port),
+               "IDP_SERVICE_CLIENT_SECRET": self.secrets.service_client_secret,
+               "IDP_SERVICE_PUBLIC_URL": self.settings.service_url, "IDP_STATE_DIR": str(self.settings.state_dir)}
+        started = time.perf_counter()
+        done = subprocess.run([IDP, "apply"], env=env, capture_output=True, text=True, timeout=1800, check=False)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"idp apply failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+        return elapsed, done
+
+    def peer(self, realm_file: Path, url: str, cache: bool = True) -> float:
+        command = [self.java, "-jar", str(self.jar), f"--keycloak.url={url}",
+                   f"--keycloak.user={self.credentials.username}", f"--keycloak.password={self.credentials.password}",
+                   f"--import.files.locations={realm_file}", f"--import.cache.enabled={str(cache).lower()}",
+                   "--keycloak.availability-check.enabled=false"]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"keycloak-config-cli failed:\n{done.stdout[-3000:]}")
+        return elapsed
+
+
+def _peer_realm_file(folder: Path, realm: str) -> Path:
+    representation = json.loads((ROOT / "realm-exports" / "cloud.json").read_text())
+    representation["realm"] = realm
+    representation.pop("id", None)
+    path = folder / f"{realm}.json"
+    path.write_text(json.dumps(representation))
+    return path
+
+
+def _config(folder: Path, realms: list[str], overrides: dict | None = None) -> Path:
+    target = folder / uuid.uuid4().hex[:6]
+    for realm in realms:
+        write_tenant_config(target, realm, "cloud", overrides)
+    return target
+
+
+def _wide(count: int) -> dict:
+    """The cloud tenant with `count` relying apps (its YAML declares one; client scopes are not
+    declared per tenant, every tenant gets the `phone` scope)."""
+    return {"clients": [{"client_id": f"app-{i}", "name": f"App {i}",
+                         "redirect_uris": [f"https://app-{i}.example.com/callback"]} for i in range(count)]}
+
+
+def main(mode: str = "full") -> None:
+    settings, credentials, secrets = local_stack()
+    tools = Tools(settings, credentials, secrets, peer_jar())
+    admin = connect(settings.keycloak_url, credentials.username, credentials.password)
+    folder = Path(tempfile.mkdtemp())
+    run = uuid.uuid4().hex[:5]
+    made: list[str] = []
+    direct = settings.keycloak_url
+
+    def realm(name: str) -> str:
+        made.append(f"bench-{run}-{name}")
+        return made[-1]
+
+    try:
+        ours_realm, peer_realm = realm("ours"), realm("peer")
+        ours_config = _config(folder, [ours_realm])
+        peer_file = _peer_realm_file(folder, peer_realm)
+        ours_first, _ = tools.ours(ours_config, direct)
+        peer_first = tools.peer(peer_file, direct)
+        ours_noop, noop = tools.ours(ours_config, direct)
+        assert "No changes" in noop.stdout, noop.stdout[-500:]
+        peer_cached = tools.peer(peer_file, direct, cache=True)
+        peer_uncached = tools.peer(peer_file, direct, cache=False)
+
+        with CountingProxy(direct) as proxy:
+            counted_ours, counted_peer = realm("ours-counted"), realm("peer-counted")
+            tools.ours(_config(folder, [counted_ours]), proxy.url)
+            ours_requests, ours_writes = sum(proxy.requests.values()), len(proxy.writes)
+            proxy.requests.clear()
+            proxy.seen.clear()
+            tools.ours(_config(folder, [counted_ours]), proxy.url)
+            noop_requests, noop_writes = sum(proxy.requests.values()), len(proxy.writes)
+            proxy.requests.clear()
+            proxy.seen.clear()
+            tools.peer(_peer_realm_file(folder, counted_peer), proxy.url)
+            peer_requests, peer_writes = sum(proxy.requests.values()), len(proxy.writes)
+
+        print(f"  first apply into an empty realm: idp {ours_first:.2f} s ({ours_requests} requests, {ours_writes} "
+              f"writes); keycloak-config-cli {peer_first:.2f} s ({peer_requests} requests, {peer_writes} writes)")
+        print(f"  no-op re-apply: idp {ours_noop:.2f} s ({noop_requests} requests, {noop_writes} writes); "
+              f"keycloak-config-cli {peer_cached:.2f} s cached, {peer_uncached:.2f} s without its cache")
+        print(f"  ratios: first apply idp / peer {ours_first / peer_first:.2f}x (target <= 0.15x); no-op idp / idp's "
+              f"first {ours_noop / ours_first:.2f}x (target <= 0.1x); no-op idp / peer's cached re-apply "
+              f"{ours_noop / peer_cached:.2f}x (target <= 0.05x)")
+
+        sizes = (1, 10, 50) if mode == "full" else (1, 5)
+        per_tenant = {}
+        for size in sizes:
+            realms = [realm(f"g{size}-{i}") for i in range(size)]
+            elapsed, _ = tools.ours(_config(folder, realms), direct)
+            per_tenant[size] = elapsed / size
+            print(f"  {size:>2} tenant(s) in one idp apply: {elapsed:.1f} s, {elapsed / size:.2f} s per tenant "
+                  f"({elapsed / (per_tenant[1]):.1f}x one tenant)")
+        wide_realm = realm("wide")
+        wide, _ = tools.ours(_config(folder, [wide_realm], _wide(10)), direct)
+        print(f"  one tenant with 10 relying apps (10x): {wide:.1f} s ({wide / per_tenant[1]:.1f}x the plain tenant)")
+        largest = sizes[-1]
+        print(f"  growth: {largest} tenants took {per_tenant[largest] * largest / per_tenant[1]:.1f}x one tenant "
+              f"(target: at most {0.6 * largest:.0f}x, per tenant flat or falling)")
+    finally:
+        for name in made:
+            with contextlib.suppress(Exception):  # a realm the run never made (it stopped early)
+                admin.delete_realm(name)
+        shutil.rmtree(folder, ignore_errors=True)
