@@ -8,10 +8,12 @@ each time: interpreter or JVM start-up, sign-in, work).
 - growth: 1, 10 and 50 tenants in one `idp apply` (quick: 1 and 5), and one tenant with 10x the
   relying apps: time per tenant.
 
-The content is the shipped `cloud` tenant: ours from its YAML, the peer's from `realm-exports/cloud.json`
-(what `idp export` writes for that YAML: a Keycloak realm representation, which is keycloak-config-cli's
-format) with the realm renamed. The peer is built by ../shared/peers/keycloak-config-cli/build.sh and is
-never a dependency of the project. Bench realms are deleted at the end.
+The content is the shipped `cloud` tenant: ours from its YAML; the peer's is `benchmarks/peer/cloud.json`,
+what `idp export` writes for that YAML (a Keycloak realm representation, keycloak-config-cli's format)
+less what a keycloak-config-cli user would not write: Keycloak's built-in clients and their roles, and
+four fields of Keycloak 26.7 that the peer (built on 26.5's libraries) refuses. The peer is built by
+../shared/peers/keycloak-config-cli/build.sh and is never a dependency of the project. Bench realms
+are deleted at the end.
 
 Run with the stack up: .venv/bin/python -m benchmarks provisioning [full|quick]
 """
@@ -29,7 +31,9 @@ import uuid
 from pathlib import Path
 
 from benchmarks._stack import local_stack
+from contract.names import CLI_FLOW
 from provisioner.admin_api import connect
+from provisioner.export import stable_flow_id
 from tests.support.counting_proxy import CountingProxy
 from tests.support.stack import ROOT, write_tenant_config
 
@@ -88,9 +92,13 @@ class Tools:
 
 
 def _peer_realm_file(folder: Path, realm: str) -> Path:
-    representation = json.loads((ROOT / "realm-exports" / "cloud.json").read_text())
+    """The peer's file for `realm`: the realm's own default role and flow id (ids are unique across realms)."""
+    text = (Path(__file__).parent / "peer" / "cloud.json").read_text()
+    text = text.replace('"default-roles-cloud"', f'"default-roles-{realm}"')
+    for alias in (CLI_FLOW,):
+        text = text.replace(stable_flow_id("cloud", alias), stable_flow_id(realm, alias))
+    representation = json.loads(text)
     representation["realm"] = realm
-    representation.pop("id", None)
     path = folder / f"{realm}.json"
     path.write_text(json.dumps(representation))
     return path

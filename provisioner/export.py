@@ -52,9 +52,11 @@ def normalize(value: object, key: str = "") -> object:
     return value
 
 
-def stable_flow_id(alias: str) -> str:
-    """The same id for the same flow on every server, so an export stays byte-identical."""
-    return str(uuid.uuid5(FLOW_NAMESPACE, alias))
+def stable_flow_id(realm: str, alias: str) -> str:
+    """The same id for the same realm's flow on every server, so an export stays byte-identical. The
+    realm is part of it: Keycloak's ids are unique across realms, and two tenants' exports (or one
+    imported next to another) must not claim the same flow id."""
+    return str(uuid.uuid5(FLOW_NAMESPACE, f"{realm}/{alias}"))
 
 
 def _stable_flow_bindings(raw: dict, normalized: dict) -> dict:
@@ -62,16 +64,17 @@ def _stable_flow_bindings(raw: dict, normalized: dict) -> dict:
     Keycloak cannot import the client ("Unable to resolve auth flow binding override"). Give each
     bound flow a stable id and point the override at it; Keycloak maps it on import."""
     aliases = {f["id"]: f["alias"] for f in raw.get("authenticationFlows") or [] if "id" in f}
+    realm = raw.get("realm", "")
     bound: set[str] = set()
     for client in normalized.get("clients") or []:
         overrides = client.get("authenticationFlowBindingOverrides") or {}
         for binding, flow_id in overrides.items():
             if flow_id in aliases:
-                overrides[binding] = stable_flow_id(aliases[flow_id])
+                overrides[binding] = stable_flow_id(realm, aliases[flow_id])
                 bound.add(aliases[flow_id])
     for flow in normalized.get("authenticationFlows") or []:
         if flow.get("alias") in bound:
-            flow["id"] = stable_flow_id(flow["alias"])
+            flow["id"] = stable_flow_id(realm, flow["alias"])
     return normalized
 
 

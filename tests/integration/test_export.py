@@ -28,7 +28,7 @@ def test_export_is_byte_identical_twice_has_no_secrets_and_imports(make_tenant, 
     data = json.loads(text)
     # No server's ids; only the stable ids of flows a client is bound to (the cli client's), which
     # Keycloak needs to import the binding.
-    stable = {stable_flow_id(f["alias"]) for f in data["authenticationFlows"]}
+    stable = {stable_flow_id(tenant.realm, f["alias"]) for f in data["authenticationFlows"]}
     assert set(re.findall(r'"id": "([^"]+)"', text)) <= stable
     assert data["passwordPolicy"].startswith("length(8)")
     assert {c["clientId"] for c in data["clients"]} >= {tenant.client.client_id, "idp-service"}

@@ -34,7 +34,10 @@ final class WebhookSender {
             thread.setDaemon(true);
             return thread;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).executor(scheduler).build();
+        // HTTP/1.1 on kept-alive connections: the default (HTTP/2) tries an h2c upgrade the service never
+        // accepts on every new connection.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3))
+                .executor(scheduler).build();
     }
 
     /** Queue one delivery; returns at once. */

@@ -23,7 +23,8 @@ import org.keycloak.util.JsonSerialization;
 final class PatCheck {
     private final URI endpoint;
     private final WebhookSigner signer;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     PatCheck(URI endpoint, WebhookSigner signer) {
         this.endpoint = endpoint;
