@@ -1,4 +1,4 @@
-"""One entry point for the benchmarks: `python -m benchmarks NAME [ARGS...]`, or `python -m benchmarks
+"""One entry point for the benchmarks: `python -m benchmarks NAME [ARGS...] [--FLAG]`, or `python -m benchmarks
 all [--quick]` for every one in turn (--quick: small counts, under five minutes on a 2-core machine).
 Each needs the local stack up (`make run`), sends traffic only to it (loopback), is bounded in count,
 and prints its figures with a ratio measured in the same run. None is a test."""
@@ -24,11 +24,11 @@ BENCHMARKS: dict[str, tuple[str, tuple, tuple]] = {
 }
 
 
-def _run(name: str, args: tuple) -> None:
+def _run(name: str, args: tuple, flags: dict | None = None) -> None:
     module = importlib.import_module(f"benchmarks.{name}")
     print(f"\n== {name}: {BENCHMARKS[name][0]}", flush=True)
     started = time.perf_counter()
-    module.main(*args)
+    module.main(*args, **(flags or {}))
     print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
@@ -44,10 +44,12 @@ def main(argv: list[str]) -> int:
             _run(name, short if quick else full)
         print(f"\nall benchmarks{' (quick)' if quick else ''}: {time.perf_counter() - started:.0f} s")
         return 0
-    name, rest = argv[0], argv[1:]
+    name = argv[0]
+    rest = [a for a in argv[1:] if not a.startswith("--")]
+    flags = {a[2:].replace("-", "_"): True for a in argv[1:] if a.startswith("--")}  # e.g. --service-down
     _, full, _ = BENCHMARKS[name]
     args = tuple(type(default)(value) for default, value in zip(full, rest, strict=False)) + full[len(rest):]
-    _run(name, args)
+    _run(name, args, flags)
     return 0
 
 

@@ -10,7 +10,8 @@ in rotating order, after a warm-up; Keycloak's CPU time per login comes from the
 the p95 latency. With --service-down the service is stopped for a second pass (the login rate must
 not drop when the webhook has nowhere to go).
 
-Run with the stack up: .venv/bin/python -m benchmarks signin_cost [rounds=3] [logins-per-round=60]
+Run with the stack up: .venv/bin/python -m benchmarks signin_cost [rounds=3] [logins-per-round=60] [--service-down]
+A second table isolates the listener: logouts (LOGOUT events, no Argon2) with it on and off.
 The bench realms are deleted at the end.
 """
 
@@ -42,7 +43,7 @@ CLIENT = "bench-direct"
 PARTS = ("listener", "required_action", "policy")
 VARIANTS = {"none": (), "listener": ("listener",), "required_action": ("required_action",),
             "policy": ("policy",), "all": PARTS}
-WARM_UP = 30
+WARM_UP = 100
 
 
 def cpu_seconds(process: psutil.Process) -> float:
@@ -100,6 +101,32 @@ def _round(process: psutil.Process, url: str, count: int) -> tuple[float, list[f
         if answer.status_code != 200:
             raise SystemExit(f"a login was refused ({answer.status_code}): {answer.text[:300]}")
     return (cpu_seconds(process) - before) / count, latencies
+
+
+def _logouts(process: psutil.Process, url: str, count: int) -> float:
+    """Keycloak CPU seconds per logout (a LOGOUT event, which the listener sends, without Argon2 in
+    the way): sessions are made first, outside the measured window."""
+    session = requests.Session()
+    body = {"grant_type": "password", "client_id": CLIENT, "username": "bench@example.test", "password": PASSWORD}
+    tokens = [session.post(url, data=body, timeout=30).json()["refresh_token"] for _ in range(count)]
+    logout = url.replace("/token", "/logout")
+    before = cpu_seconds(process)
+    for token in tokens:
+        if session.post(logout, data={"client_id": CLIENT, "refresh_token": token}, timeout=30).status_code != 204:
+            raise SystemExit("a logout was refused")
+    return (cpu_seconds(process) - before) / count
+
+
+def _listener_per_event(process: psutil.Process, urls: dict[str, str], rounds: int, count: int) -> None:
+    cpu: dict[str, list[float]] = {"none": [], "listener": []}
+    for r in range(rounds):
+        for variant in (("none", "listener") if r % 2 == 0 else ("listener", "none")):
+            cpu[variant].append(_logouts(process, urls[variant], count))
+    deltas = sorted((on - off) * 1000 for on, off in zip(cpu["listener"], cpu["none"], strict=True))
+    print(f"  the listener alone, per event (logouts, {rounds} rounds x {count}): none "
+          f"{statistics.median(cpu['none']) * 1000:.2f} ms, listener {statistics.median(cpu['listener']) * 1000:.2f} "
+          f"ms of Keycloak CPU: {statistics.median(deltas):+.2f} ms per event [{deltas[0]:+.2f}, {deltas[-1]:+.2f}] "
+          f"(target <= +1 ms)")
 
 
 def _p95(values: list[float]) -> float:
@@ -167,6 +194,7 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
         process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
         urls = {v: f"{settings.keycloak_url}/realms/{r}/protocol/openid-connect/token" for v, r in realms.items()}
         up = _pass(process, urls, rounds, count, "service up")
+        _listener_per_event(process, urls, max(4, rounds), count)
         if service_down:
             runtime.stop_service(Settings.from_env())
             try:
