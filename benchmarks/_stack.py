@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import statistics
 
+import psutil
+
 from provisioner.runtime.stack import require_running
 from provisioner.runtime.state import StateDir, stack_secrets
 from provisioner.settings import Settings
@@ -22,3 +24,15 @@ def summary(label: str, seconds: list[float]) -> str:
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return (f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.1f} ms "
             f"p95={p95 * 1000:.1f} ms p99={p99 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms")
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds of Keycloak: the launcher and its JVM."""
+    total = 0.0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total

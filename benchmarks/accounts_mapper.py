@@ -20,7 +20,7 @@ import uuid
 import psutil
 import requests
 
-from benchmarks._stack import local_stack
+from benchmarks._stack import cpu_seconds, local_stack
 from contract.names import ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
 from provisioner.admin_api import connect
 from provisioner.runtime.state import StateDir, read_stack
@@ -38,30 +38,18 @@ MEMBERSHIPS = 5
 WARM_UP = 400
 
 
-def _cpu(process: psutil.Process) -> float:
-    """CPU seconds of Keycloak: the launcher and its JVM."""
-    total = 0.0
-    for proc in [process, *process.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 def _round(process: psutil.Process, token_url: str, client: str, refresh_token: str,
            count: int) -> tuple[float, list[float]]:
     """CPU seconds per token and each grant's latency."""
     session = requests.Session()
     body = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client}
     latencies = []
-    before = _cpu(process)
+    before = cpu_seconds(process)
     for _ in range(count):
         started = time.perf_counter()
         session.post(token_url, data=body, timeout=30).raise_for_status()
         latencies.append(time.perf_counter() - started)
-    return (_cpu(process) - before) / count, latencies
+    return (cpu_seconds(process) - before) / count, latencies
 
 
 def main(rounds: int, count: int) -> None:

@@ -28,7 +28,7 @@ import psutil
 import requests
 from rich.console import Console
 
-from benchmarks._stack import local_stack
+from benchmarks._stack import cpu_seconds, local_stack
 from contract.names import ONBOARDING_ACTION, WEBHOOK_LISTENER
 from provisioner import reconcile
 from provisioner.admin_api import connect
@@ -44,18 +44,6 @@ PARTS = ("listener", "required_action", "policy")
 VARIANTS = {"none": (), "listener": ("listener",), "required_action": ("required_action",),
             "policy": ("policy",), "all": PARTS}
 WARM_UP = 100
-
-
-def cpu_seconds(process: psutil.Process) -> float:
-    """CPU seconds of Keycloak: the launcher and its JVM."""
-    total = 0.0
-    for proc in [process, *process.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def _bench_realm(admin, settings, secrets, variant: str, parts: tuple[str, ...], run: str) -> str:

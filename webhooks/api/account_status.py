@@ -14,8 +14,7 @@ from webhooks.accounts.memberships import NotFound, account_name
 from webhooks.accounts.numbers import looks_like_number
 from webhooks.accounts.status import ACTIONS, AccountStatuses, status_of
 from webhooks.api.bearer import Caller
-from webhooks.api.caller import request_caller
-from webhooks.api.service_roles import require_role
+from webhooks.api.caller import caller_holding
 from webhooks.query_params import InvalidParameter
 
 bp = Blueprint("account_status", __name__, url_prefix="/account-status")
@@ -23,9 +22,7 @@ ORG_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 def _manager() -> Caller:
-    caller = request_caller()
-    require_role(caller, ACCOUNT_STATUS_MANAGER_ROLE, current_app.extensions["keycloak"].realm_roles_of)
-    return caller
+    return caller_holding(ACCOUNT_STATUS_MANAGER_ROLE)
 
 
 def _org(realm: str, account: str) -> dict:

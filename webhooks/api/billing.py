@@ -12,8 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from contract.names import BILLING_READER_ROLE
 from webhooks.api import representations
 from webhooks.api.bearer import Caller
-from webhooks.api.caller import request_caller
-from webhooks.api.service_roles import require_role
+from webhooks.api.caller import caller_holding
 from webhooks.balance import ledger
 from webhooks.query_params import InvalidParameter, bounded_int, bounded_text
 
@@ -23,9 +22,7 @@ USER_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def _billing_caller() -> Caller:
-    caller = request_caller()
-    require_role(caller, BILLING_READER_ROLE, current_app.extensions["keycloak"].realm_roles_of)
-    return caller
+    return caller_holding(BILLING_READER_ROLE)
 
 
 def _user(caller: Caller, user_id: str) -> dict:

@@ -10,8 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 from contract.names import SUPPORT_ROLE
 from webhooks.accounts.memberships import NotFound
 from webhooks.api.bearer import Caller
-from webhooks.api.caller import request_caller
-from webhooks.api.service_roles import require_role
+from webhooks.api.caller import caller_holding
 from webhooks.query_params import InvalidParameter
 from webhooks.support.actions import SupportActions, stored_number
 
@@ -20,9 +19,7 @@ EMAIL_MAX = 320
 
 
 def _staff() -> Caller:
-    caller = request_caller()
-    require_role(caller, SUPPORT_ROLE, current_app.extensions["keycloak"].realm_roles_of)
-    return caller
+    return caller_holding(SUPPORT_ROLE)
 
 
 def _actor(caller: Caller) -> str:

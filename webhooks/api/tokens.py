@@ -10,8 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 from contract.names import API_BLOCKING_STATUSES, TOKEN_INTROSPECTOR_ROLE
 from webhooks.accounts.rules import may_manage_members
 from webhooks.api.bearer import Forbidden
-from webhooks.api.caller import request_caller
-from webhooks.api.service_roles import require_role
+from webhooks.api.caller import caller_holding, request_caller
 from webhooks.pats.tokens import PersonalAccessToken, PersonalAccessTokens
 from webhooks.query_params import InvalidParameter
 
@@ -87,8 +86,7 @@ def revoke_account_token(account_id: str, token_id: str):
 @bp.post("/tokens/introspect")
 def introspect():
     """RFC 7662: form field `token`; {"active": false} for anything that does not work right now."""
-    caller = request_caller()
-    require_role(caller, TOKEN_INTROSPECTOR_ROLE, current_app.extensions["keycloak"].realm_roles_of)
+    caller = caller_holding(TOKEN_INTROSPECTOR_ROLE)
     token = request.form.get("token", "")
     row = _tokens().check(caller.realm, token) if token else None
     if row is None:

@@ -111,17 +111,8 @@ class PhoneService:
     def send_code(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
                   message: Callable[[str], str], default_region: str | None = None) -> ParsedNumber:
         """Check every rule, take the cooldown and the daily limits, then send a fresh code."""
-        number = _counted(lambda: parse_number(raw_number, policy, default_region))
-        now = self._now()
-        record_id = str(uuid.uuid4())
-        code = numeric_code(policy.code_length)
-        with self._sessions.begin() as session:
-            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
-            taken = _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
-            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
-                              code=code, channel=policy.channel, lifetime=policy.code_lifetime,
-                              attempts=policy.attempts_per_code, now=now, country=number.country)
-            limits.forget_old_windows(session, now)
+        number, record_id, code, taken = self._issue(policy, realm, user_id, raw_number, ip, default_region,
+                                                     policy.channel)
         # Sent after the commit: the limits are held while the provider works, and a failed delivery
         # gives them back, so the user may simply retry.
         try:
@@ -133,6 +124,25 @@ class PhoneService:
             raise
         CODES_SENT.labels("phone", policy.channel).inc()
         return number
+
+    def _issue(self, policy: PhoneStep, realm: str, user_id: str, raw_number: str, ip: str,
+               default_region: str | None, channel: str,
+               seal: Callable[[str, str], bytes] | None = None) -> tuple[ParsedNumber, str, str, _Taken]:
+        """Check every rule, take the cooldown and the daily limits, and store a fresh code (sealed too
+        when the page must show it again): the number, the record's id, the code and what was taken."""
+        number = _counted(lambda: parse_number(raw_number, policy, default_region))
+        now = self._now()
+        record_id = str(uuid.uuid4())
+        code = numeric_code(policy.code_length)
+        with self._sessions.begin() as session:
+            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
+            taken = _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
+            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
+                              code=code, channel=channel, lifetime=policy.code_lifetime,
+                              attempts=policy.attempts_per_code, now=now, country=number.country,
+                              sealed=seal(record_id, code) if seal else None)
+            limits.forget_old_windows(session, now)
+        return number, record_id, code, taken
 
     def verify(self, policy: PhoneStep, realm: str, user_id: str, code: str) -> str:
         """The verified E.164 number, or StepRefused saying why not. The digits of an inbound call count
@@ -174,18 +184,8 @@ class PhoneService:
         if self._sealer is None:
             raise DomainError("Inbound calls are not set up on this service.", code="inbound_not_configured",
                               status=503)
-        number = _counted(lambda: parse_number(raw_number, policy, default_region))
-        now = self._now()
-        record_id = str(uuid.uuid4())
-        code = numeric_code(policy.code_length)
-        with self._sessions.begin() as session:
-            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
-            _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
-            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
-                              code=code, channel=INBOUND, lifetime=policy.code_lifetime,
-                              attempts=policy.attempts_per_code, now=now, country=number.country,
-                              sealed=self._sealer.seal(record_id, code))
-            limits.forget_old_windows(session, now)
+        number, *_ = self._issue(policy, realm, user_id, raw_number, ip, default_region, INBOUND,
+                                 seal=self._sealer.seal)
         CODES_SENT.labels("phone", policy.channel).inc()
         return number
 
