@@ -7,28 +7,22 @@ import json
 
 from rich.console import Console
 
-from provisioner.accounts_cli import Service, domain_errors, service
+from provisioner.accounts_cli import domain_errors, service
 from provisioner.errors import IdpError
 from provisioner.settings import Settings
-from webhooks.support.actions import SupportActions, stored_number
+from webhooks.phone.phone_policy import international_e164
+from webhooks.support.actions import SupportActions
 
 
-def _actions(settings: Settings) -> tuple[SupportActions, Service]:
+def _actions(settings: Settings) -> SupportActions:
     svc = service(settings)
-    return SupportActions(svc.sessions, svc.gateway), svc
-
-
-def _user_id(svc: Service, realm: str, email: str) -> str:
-    user = svc.gateway.find_user(realm, email)
-    if user is None:
-        raise IdpError(f"No user with email {email} in realm {realm}.")
-    return user["id"]
+    return SupportActions(svc.sessions, svc.gateway)
 
 
 @domain_errors
 def unlock(settings: Settings, console: Console, realm: str, email: str, as_json: bool) -> None:
-    actions, svc = _actions(settings)
-    actions.unlock(realm, _user_id(svc, realm, email))
+    actions = _actions(settings)
+    actions.unlock(realm, actions.user_id(realm, email))
     if as_json:
         console.print_json(json.dumps({"email": email, "unlocked": True}))
     else:
@@ -37,8 +31,8 @@ def unlock(settings: Settings, console: Console, realm: str, email: str, as_json
 
 @domain_errors
 def reset_onboarding(settings: Settings, console: Console, realm: str, email: str, as_json: bool) -> None:
-    actions, svc = _actions(settings)
-    forgotten = actions.reset_onboarding(realm, _user_id(svc, realm, email))
+    actions = _actions(settings)
+    forgotten = actions.reset_onboarding(realm, actions.user_id(realm, email))
     if as_json:
         console.print_json(json.dumps({"email": email, "steps_forgotten": forgotten}))
     else:
@@ -48,7 +42,7 @@ def reset_onboarding(settings: Settings, console: Console, realm: str, email: st
 
 def e164(number: str) -> str:
     """The number as the phone step stores it, or IdpError saying how to write it."""
-    found = stored_number(number)
+    found = international_e164(number)
     if found is None:
         raise IdpError(f"{number!r} is not a phone number in international format.", "Write it like +79991234567.")
     return found
@@ -56,7 +50,7 @@ def e164(number: str) -> str:
 
 @domain_errors
 def release_phone(settings: Settings, console: Console, realm: str, number: str, as_json: bool) -> None:
-    actions, _ = _actions(settings)
+    actions = _actions(settings)
     released = actions.release_phone(realm, e164(number))
     if as_json:
         console.print_json(json.dumps({"number": released.number, "held_by": released.holders}))

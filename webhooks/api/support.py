@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from contract.names import SUPPORT_ROLE
-from webhooks.accounts.memberships import NotFound
 from webhooks.api.bearer import Caller
 from webhooks.api.caller import caller_holding
+from webhooks.phone.phone_policy import international_e164
 from webhooks.query_params import InvalidParameter
-from webhooks.support.actions import SupportActions, stored_number
+from webhooks.support.actions import SupportActions
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 EMAIL_MAX = 320
@@ -34,13 +34,6 @@ def _field(name: str, example: str) -> str:
     return value.strip()
 
 
-def _user_id(realm: str, email: str) -> str:
-    user = current_app.extensions["keycloak"].find_user(realm, email)
-    if user is None:
-        raise NotFound(f"No user with email {email} in this realm.")
-    return user["id"]
-
-
 def _actions() -> SupportActions:
     return current_app.extensions["support"]
 
@@ -50,7 +43,7 @@ def unlock():
     """`{"email": ...}`: forget the user's failed sign-ins, so a temporary lockout ends now."""
     caller = _staff()
     email = _field("email", "ada@example.com")
-    _actions().unlock(caller.realm, _user_id(caller.realm, email), actor=_actor(caller))
+    _actions().unlock(caller.realm, _actions().user_id(caller.realm, email), actor=_actor(caller))
     return jsonify({"email": email, "unlocked": True})
 
 
@@ -59,7 +52,7 @@ def reset_onboarding():
     """`{"email": ...}`: onboarding starts again from its first step at the user's next sign-in."""
     caller = _staff()
     email = _field("email", "ada@example.com")
-    forgotten = _actions().reset_onboarding(caller.realm, _user_id(caller.realm, email), actor=_actor(caller))
+    forgotten = _actions().reset_onboarding(caller.realm, _actions().user_id(caller.realm, email), actor=_actor(caller))
     return jsonify({"email": email, "steps_forgotten": forgotten})
 
 
@@ -68,7 +61,7 @@ def release_phone():
     """`{"number": "+79991234567"}`: the number is no one's, and may be verified by another user."""
     caller = _staff()
     raw = _field("number", "+79991234567")
-    number = stored_number(raw)
+    number = international_e164(raw)
     if number is None:
         raise InvalidParameter(f"{raw!r} is not a phone number in international format; write it like +79991234567.",
                                code="invalid_number")

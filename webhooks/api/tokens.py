@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from contract.names import API_BLOCKING_STATUSES, TOKEN_INTROSPECTOR_ROLE
+from contract.names import TOKEN_INTROSPECTOR_ROLE
 from webhooks.accounts.rules import may_manage_members
 from webhooks.api.bearer import Forbidden
 from webhooks.api.caller import caller_holding, request_caller
+from webhooks.pats.exchange import reachable_accounts
 from webhooks.pats.tokens import PersonalAccessToken, PersonalAccessTokens
 from webhooks.query_params import InvalidParameter
 
@@ -91,15 +92,7 @@ def introspect():
     row = _tokens().check(caller.realm, token) if token else None
     if row is None:
         return jsonify({"active": False})
-    memberships = current_app.extensions["memberships"]
-    if row.account_id is not None:
-        accounts = [{"id": row.account_id, "role": row.role}]
-    elif memberships.settings_or_none(caller.realm) is not None:
-        accounts = [{"id": a["id"], "number": a["number"], "role": a["role"]}
-                    for a in memberships.accounts_of(caller.realm, row.user_id)
-                    if a["status"] not in API_BLOCKING_STATUSES]
-    else:
-        accounts = []
+    accounts = reachable_accounts(current_app.extensions["memberships"], caller.realm, row)
     return jsonify({"active": True, "token_type": "personal_access_token", "client_id": "personal-access-token",
                     "sub": row.user_id, "iss": f"{current_app.config['SERVICE'].issuer_base}/realms/{caller.realm}",
                     "iat": int(row.created_at.timestamp()), "exp": int(row.expires_at.timestamp()), "jti": row.id,

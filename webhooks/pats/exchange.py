@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from contract.names import API_BLOCKING_STATUSES, TOKEN_INTROSPECTOR_ROLE
 from webhooks.accounts.memberships import Memberships
-from webhooks.pats.tokens import PersonalAccessTokens
+from webhooks.pats.tokens import PersonalAccessToken, PersonalAccessTokens
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,17 @@ class Reach:
                 "accounts": [{"id": k, "role": v} for k, v in self.accounts.items()]}
 
 
+def reachable_accounts(memberships: Memberships, realm: str, row: PersonalAccessToken) -> list[dict]:
+    """The accounts a working token reaches: its one account at its role, or every account of the
+    owner whose status gives API tokens, with the owner's own role and the account's number."""
+    if row.account_id is not None:
+        return [{"id": row.account_id, "role": row.role}]
+    if memberships.settings_or_none(realm) is None:
+        return []
+    return [{"id": a["id"], "number": a["number"], "role": a["role"]}
+            for a in memberships.accounts_of(realm, row.user_id) if a["status"] not in API_BLOCKING_STATUSES]
+
+
 def exchange_reach(tokens: PersonalAccessTokens, memberships: Memberships,
                    realm_roles_of: Callable[[str, str], set[str]], realm: str, token: str,
                    client_account_id: str | None) -> Reach:
@@ -39,11 +50,6 @@ def exchange_reach(tokens: PersonalAccessTokens, memberships: Memberships,
     row = tokens.check(realm, token)
     if row is None:
         return Reach(False)
-    if row.account_id is not None:
-        accounts = {row.account_id: row.role or ""}
-    elif memberships.settings_or_none(realm) is not None:
-        accounts = {a["id"]: "" for a in memberships.accounts_of(realm, row.user_id)
-                    if a["status"] not in API_BLOCKING_STATUSES}
-    else:
-        accounts = {}
-    return Reach(True, row.user_id, row.id, accounts)
+    # A limited token is capped at its role; an unlimited one (it has none) keeps the owner's roles ("").
+    cap = row.role or ""
+    return Reach(True, row.user_id, row.id, {a["id"]: cap for a in reachable_accounts(memberships, realm, row)})

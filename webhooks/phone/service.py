@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import phonenumbers
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +22,7 @@ from webhooks.codes import numeric_code
 from webhooks.domain_errors import DomainError
 from webhooks.observability.metrics import CODES_REFUSED, CODES_SENT, PHONE_TENANT_CAP, PHONE_TENANT_TODAY
 from webhooks.phone.models import BlockedNumber
-from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
+from webhooks.phone.phone_policy import ParsedNumber, international_e164, mask, parse_number
 from webhooks.phone.sms import SmsProvider
 from webhooks.sealing import Sealer
 from webhooks.step_errors import StepRefused
@@ -130,18 +129,22 @@ class PhoneService:
                seal: Callable[[str, str], bytes] | None = None) -> tuple[ParsedNumber, str, str, _Taken]:
         """Check every rule, take the cooldown and the daily limits, and store a fresh code (sealed too
         when the page must show it again): the number, the record's id, the code and what was taken."""
-        number = _counted(lambda: parse_number(raw_number, policy, default_region))
         now = self._now()
         record_id = str(uuid.uuid4())
         code = numeric_code(policy.code_length)
-        with self._sessions.begin() as session:
-            _counted(lambda: self._check_number_usable(session, policy, realm, user_id, number))
-            taken = _counted(lambda: self._take_limits(session, policy, realm, user_id, number, ip, now))
-            self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
-                              code=code, channel=channel, lifetime=policy.code_lifetime,
-                              attempts=policy.attempts_per_code, now=now, country=number.country,
-                              sealed=seal(record_id, code) if seal else None)
-            limits.forget_old_windows(session, now)
+        try:
+            number = parse_number(raw_number, policy, default_region)
+            with self._sessions.begin() as session:
+                self._check_number_usable(session, policy, realm, user_id, number)
+                taken = self._take_limits(session, policy, realm, user_id, number, ip, now)
+                self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=number.e164,
+                                  code=code, channel=channel, lifetime=policy.code_lifetime,
+                                  attempts=policy.attempts_per_code, now=now, country=number.country,
+                                  sealed=seal(record_id, code) if seal else None)
+                limits.forget_old_windows(session, now)
+        except StepRefused as refused:  # counted by reason: the operator's view of limits biting
+            CODES_REFUSED.labels("phone", refused.key.removeprefix("phone.")).inc()
+            raise
         return number, record_id, code, taken
 
     def verify(self, policy: PhoneStep, realm: str, user_id: str, code: str) -> str:
@@ -204,7 +207,7 @@ class PhoneService:
         """A call to the platform's number: find what awaits a call from `caller` (by caller ID) to
         `called`; with `digits`, try them, spending an attempt when wrong. policy_of(realm): the
         tenant's phone step, or None."""
-        number = _e164(caller)
+        number = international_e164(caller)
         now = self._now()
         if number is None:
             return CallOutcome("no_pending")
@@ -212,7 +215,7 @@ class PhoneService:
             waiting = [(r, policy_of(r.realm)) for r in self._codes.awaiting(session, number, INBOUND, now)]
             # Only a call to the number the tenant shows counts.
             waiting = [(r, p) for r, p in waiting if p is not None and p.channel == "inbound_call"
-                       and p.call_number == _e164(called) and self._sealer and r.sealed]
+                       and p.call_number == international_e164(called) and self._sealer and r.sealed]
             if not waiting:
                 return CallOutcome("no_pending")
             # The digits pick the sign-up they belong to; wrong digits spend the newest one's attempt.
@@ -285,20 +288,3 @@ class PhoneService:
             limits.give_back(session, scope, key, taken.window)
 
 
-def _counted(step: Callable):
-    """Run a check of a send; a refusal is counted by its reason before it goes up."""
-    try:
-        return step()
-    except StepRefused as refused:
-        CODES_REFUSED.labels("phone", refused.key.removeprefix("phone.")).inc()
-        raise
-
-
-def _e164(raw: str | None) -> str | None:
-    """A caller ID or called number as E.164, or None."""
-    try:
-        parsed = phonenumbers.parse((raw or "").strip(), None)
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) \
-        if phonenumbers.is_possible_number(parsed) else None

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import phonenumbers
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakDeleteError, KeycloakGetError, raise_error_from_response
 from sqlalchemy import JSON, Index, Integer, String, delete, select
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 from contract.names import ONBOARDING_COMPLETED, PHONE_NUMBER, PHONE_NUMBER_VERIFIED
 from webhooks.code_store import OneTimeCode
 from webhooks.db import Base, UtcDateTime
+from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 from webhooks.onboarding.models import StepCompletion
 
@@ -37,18 +37,6 @@ class SupportRecord(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-def stored_number(number: str) -> str | None:
-    """The number as the phone step stores it (E.164), or None when it is not one in international
-    format."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 @dataclass(frozen=True)
 class Released:
     number: str
@@ -64,6 +52,13 @@ class SupportActions:
     def _record(self, session, realm: str, action: str, actor: str, subject: str, **details: object) -> None:
         session.add(SupportRecord(realm=realm, action=action, actor=actor[:64], subject=subject, details=details,
                                   at=self._now()))
+
+    def user_id(self, realm: str, email: str) -> str:
+        """The id of the user with this email, or a 404 naming the email and the realm."""
+        user = self._keycloak.find_user(realm, email)
+        if user is None:
+            raise DomainError(f"No user with email {email} in realm {realm}.", code="not_found", status=404)
+        return user["id"]
 
     def records(self, realm: str, subject: str) -> list[SupportRecord]:
         """What support did to this user or number, newest first."""
