@@ -1,5 +1,5 @@
 """Invitations in a real browser (Chromium): a new user follows the link, registers with the invited
-email filled in, skips the steps the tenant skips for invitees and accepts; an existing user signs
+email filled in and fixed, skips the steps the tenant skips for invitees and accepts; an existing user signs
 in and accepts. Both then sign in to the relying app, whose ID token (code + PKCE, authlib) carries
 the role; after a role change the refreshed token carries the new one."""
 
@@ -58,6 +58,8 @@ def test_a_new_and_an_existing_user_accept_and_their_tokens_carry_the_role(make_
     page.click("#register")
     page.wait_for_selector("#kc-register-form")
     assert page.input_value("#email") == newcomer
+    # Drawn fixed (read-only, still submitted); the server refuses any other address regardless.
+    page.wait_for_selector("#email[readonly]")
     page.screenshot(path=str(SCREENSHOTS / "invitation-register.png"), full_page=True)
     page.fill("#password", PASSWORD)
     page.fill("#password-confirm", PASSWORD)

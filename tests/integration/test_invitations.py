@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
+import requests
 from sqlalchemy import create_engine, text
 
 from contract.names import ACCOUNT_ROLES_GROUP
@@ -122,6 +124,16 @@ def test_a_new_user_registers_with_the_invited_email_fixed_and_verified(make_ten
     form = browser.open(stack.settings.service_url + browser.open(link).soup.find(id="register")["href"])
     assert form.soup.find(id="email")["value"] == email, "the invited email is filled in"
     assert "accept the invitation" in form.text
+    # The theme asks the extension for the browser's own invited email to draw the field read-only;
+    # nobody without this registration's auth-session cookie gets it.
+    action = parse_qs(urlparse(form.soup.find(id="kc-register-form")["action"]).query)
+    asked = {"client_id": action["client_id"][0], "tab_id": action["tab_id"][0]}
+    invited_url = f"{browser.realm_url}/idp-invitation/email"
+    own = browser.session.get(invited_url, params=asked, timeout=10)
+    assert own.status_code == 200 and own.json() == {"email": email}
+    assert "no-store" in own.headers["Cache-Control"]
+    assert requests.get(invited_url, params=asked, timeout=10).status_code == 404
+    assert browser.session.get(invited_url, params={**asked, "tab_id": "other"}, timeout=10).status_code == 404
     values = {"password": "Sunny-Harbor7", "password-confirm": "Sunny-Harbor7", "firstName": "New",
               "lastName": "Comer", "termsAccepted": "on"}
     other = browser.submit(form, {**values, "email": "someone-else@example.test"})
