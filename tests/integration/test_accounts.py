@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from rich.console import Console
 
 from provisioner.runtime import stack as runtime
@@ -16,6 +17,7 @@ from tests.support.stack import create_user
 from webhooks.accounts.keycloak_store import KeycloakAccounts
 from webhooks.accounts.service import AccountService
 from webhooks.db import make_engine, make_sessions, upgrade
+from webhooks.domain_errors import DomainError
 from webhooks.keycloak_gateway import KeycloakGateway
 
 PASSWORD = "Sunny-Harbor7"
@@ -75,6 +77,38 @@ def test_opening_twice_is_the_same_account(make_tenant, stack, admin, tmp_path):
     admin.change_current_realm(tenant.realm)
     assert [o["alias"] for o in admin.get_user_organizations(user_id)] == [first.account_number]
     assert first.name == "Test User", "a personal account is named after its owner"
+
+
+class _CutShort(KeycloakAccounts):
+    """Keycloak refuses the first role grant: the opening stops halfway, as a crash would stop it."""
+
+    refused = False
+
+    def join(self, realm: str, org_id: str, group_id: str, user_id: str) -> None:
+        if not self.refused:
+            self.refused = True
+            raise DomainError("Keycloak refused giving a role: HTTP 503", code="keycloak_refused", status=502)
+        super().join(realm, org_id, group_id, user_id)
+
+
+def test_an_opening_cut_short_is_finished_by_the_retry_without_doubles(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    user_id, _ = create_user(admin, tenant.realm)
+    engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
+    upgrade(engine)
+    gateway = KeycloakGateway(stack.keycloak_url, "idp-service", stack.secrets.service_client_secret)
+    store = _CutShort(gateway)
+    accounts = AccountService(make_sessions(engine), gateway, store)
+    with pytest.raises(DomainError):
+        accounts.open_signup_account(tenant.realm, user_id)
+    opened = accounts.open_signup_account(tenant.realm, user_id)
+    assert opened.state == "open"
+    admin.change_current_realm(tenant.realm)
+    assert [o["id"] for o in admin.get_user_organizations(user_id)] == [opened.org_id]
+    assert sorted(g["name"] for g in store.top_groups(tenant.realm, opened.org_id)) == ["projects", "roles"], \
+        "the groups the first try made are reused, not made again"
+    held = {g["path"] for g in store.member_groups(tenant.realm, opened.org_id, user_id)}
+    assert held == {"/roles/owner", "/projects/Default project/project-admin"}, held
 
 
 def test_a_tenant_without_onboarding_steps_opens_the_account_at_registration(make_tenant, stack, admin):

@@ -66,6 +66,19 @@ class KeycloakAccounts:
 
         self._gateway.call(realm, "adding an account member", add)
 
+    def new_group(self, realm: str, org_id: str, parent_id: str | None, name: str) -> str:
+        """Create an organization group (under parent_id, or at the top) known not to exist yet; its id.
+        For a just-created account, where looking each level up first would only double the calls."""
+        def create(admin: KeycloakAdmin) -> str:
+            base = f"{self._base(admin, realm)}/{org_id}/groups"
+            created = admin.connection.raw_post(f"{base}/{parent_id}/children" if parent_id else base,
+                                                data=json.dumps({"name": name}))
+            _ok(created, "creating an account group")
+            return created.headers["Location"].rsplit("/", 1)[1] if created.headers.get("Location") \
+                else created.json()["id"]
+
+        return self._gateway.call(realm, "creating an account group", create)
+
     def group(self, realm: str, org_id: str, path: list[str]) -> str:
         """The id of the organization group at path (e.g. ["roles", "owner"]), created if missing."""
         def ensure(admin: KeycloakAdmin) -> str:

@@ -63,17 +63,27 @@ class AccountService:
         settings = self.settings(realm)
         if settings is None:
             return None
-        row = self._reserve(realm, user_id, settings)
+        row, fresh = self._reserve(realm, user_id, settings)
         if row.state == "open":
             return row
-        org_id = row.org_id or self._store.find(realm, row.account_number) or self._create(realm, row, settings)
-        self._store.add_member(realm, org_id, user_id)
-        self._store.give(realm, org_id, [ACCOUNT_ROLES_GROUP, settings.owner_role], user_id)
-        if settings.default_project:
-            project = [PROJECTS_GROUP, settings.default_project]
-            self._store.group(realm, org_id, project)
-            if settings.default_project_role:
-                self._store.give(realm, org_id, [*project, settings.default_project_role], user_id)
+        if fresh:
+            # A number drawn just now: only an organization made by hand could hold it, and creating
+            # one answers 409 then. So nothing is looked up first, and the new organization's groups
+            # are created straight away: about half the admin calls of the retry path below, on the
+            # path of every sign-up (each call is Keycloak CPU on the machine that serves the sign-ups).
+            org_id = self._create(realm, row, settings)
+            self._store.add_member(realm, org_id, user_id)
+            self._furnish_new(realm, org_id, user_id, settings)
+        else:
+            # A retry (a crash or a refusal cut the opening short): every step checks what is there.
+            org_id = row.org_id or self._store.find(realm, row.account_number) or self._create(realm, row, settings)
+            self._store.add_member(realm, org_id, user_id)
+            self._store.give(realm, org_id, [ACCOUNT_ROLES_GROUP, settings.owner_role], user_id)
+            if settings.default_project:
+                project = [PROJECTS_GROUP, settings.default_project]
+                self._store.group(realm, org_id, project)
+                if settings.default_project_role:
+                    self._store.give(realm, org_id, [*project, settings.default_project_role], user_id)
         with self._sessions.begin() as session:
             stored = session.get(AccountRow, row.id)
             stored.org_id, stored.state = org_id, "open"
@@ -81,13 +91,25 @@ class AccountService:
         row.org_id, row.state = org_id, "open"
         return row
 
-    def _reserve(self, realm: str, user_id: str, settings: Accounts) -> AccountRow:
+    def _furnish_new(self, realm: str, org_id: str, user_id: str, settings: Accounts) -> None:
+        """The owner role, and the default project, in an organization created a moment ago."""
+        roles = self._store.new_group(realm, org_id, None, ACCOUNT_ROLES_GROUP)
+        self._store.join(realm, org_id, self._store.new_group(realm, org_id, roles, settings.owner_role), user_id)
+        if settings.default_project:
+            projects = self._store.new_group(realm, org_id, None, PROJECTS_GROUP)
+            project = self._store.new_group(realm, org_id, projects, settings.default_project)
+            if settings.default_project_role:
+                role = self._store.new_group(realm, org_id, project, settings.default_project_role)
+                self._store.join(realm, org_id, role, user_id)
+
+    def _reserve(self, realm: str, user_id: str, settings: Accounts) -> tuple[AccountRow, bool]:
+        """The sign-up's account row, and whether this call made it (False: an earlier try did)."""
         origin = f"signup:{user_id}"
         with self._sessions() as session:
             existing = session.scalars(select(AccountRow).where(AccountRow.realm == realm,
                                                                 AccountRow.origin == origin)).first()
         if existing is not None:
-            return existing
+            return existing, False
         name = self._account_name(realm, user_id)
         for _ in range(NUMBER_TRIES):
             row = AccountRow(realm=realm, account_number=new_number(settings.number_digits), name=name, origin=origin,
@@ -95,13 +117,13 @@ class AccountService:
             try:
                 with self._sessions.begin() as session:
                     session.add(row)
-                return row
+                return row, True
             except IntegrityError:
                 with self._sessions() as session:  # a concurrent retry of the same sign-up won the race
                     existing = session.scalars(select(AccountRow).where(AccountRow.realm == realm,
                                                                         AccountRow.origin == origin)).first()
                 if existing is not None:
-                    return existing
+                    return existing, False
         raise AccountsNotRunnable("No free account number was found; please try again.")
 
     def _first_status(self, realm: str, settings: Accounts) -> dict[str, str]:
