@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from tests.support.counting_proxy import CountingProxy
@@ -52,6 +53,17 @@ def test_apply_creates_each_shipped_realm_with_its_settings(shipped, admin):
         assert "idp-no-repeating-groups(2)" in realm["passwordPolicy"] and realm["eventsEnabled"] is True
         assert realm["smtpServer"]["host"] == "127.0.0.1"
     assert admin.get_realm("console")["failureFactor"] == 3
+
+
+def test_a_new_realm_starts_with_the_keys_keycloak_would_make_and_none_leak(shipped, stack, admin):
+    # idp apply makes the RSA pairs (Keycloak's own prime search is most of a realm's creation time).
+    admin.change_current_realm("cloud")
+    keys = {(k["algorithm"], k["use"]): k for k in admin.get_keys()["keys"] if k["status"] == "ACTIVE"}
+    assert set(keys) >= {("RS256", "SIG"), ("RSA-OAEP", "ENC"), ("HS512", "SIG"), ("AES", "ENC")}
+    assert keys[("RS256", "SIG")]["certificate"] and keys[("RS256", "SIG")]["publicKey"]
+    jwks = requests.get(f"{stack.keycloak_url}/realms/cloud/protocol/openid-connect/certs", timeout=10).json()
+    assert {k["alg"] for k in jwks["keys"] if k.get("use") == "sig"} == {"RS256"}
+    assert "PRIVATE KEY" not in shipped.stdout + shipped.stderr
 
 
 def test_service_account_holds_only_the_roles_it_needs(shipped, admin):
