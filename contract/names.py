@@ -81,3 +81,6 @@ API_ACCESS_ATTRIBUTE = "idp.apiAccess"  # the tenant's api_access section as JSO
 CLI_CLIENT = "cli"
 CLI_FLOW = "idp cli sign-in"
 API_ACCESS_DENIED_MESSAGE = "idpApiAccessRequired"
+# On each tenant's realm: the digest of the configuration `idp apply` last applied (see
+# provisioner/applied_digest.py); `idp apply --skip-unchanged` compares it instead of every resource.
+APPLIED_DIGEST_ATTRIBUTE = "idp.appliedDigest"

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from provisioner import applied_digest, reconcile
 from provisioner import export as exporting
-from provisioner import reconcile
 from provisioner.config.loader import load_tenants
 from provisioner.connection import open_target
 from provisioner.errors import IdpError
@@ -214,20 +214,31 @@ def plan(prune: Annotated[bool, typer.Option(help="Also list managed realms/clie
     reconcile.render_plan(console, reconcile.plan(target.admin, tenants, prune))
 
 
-def _apply(settings: Settings, prune: bool) -> None:
+def _apply(settings: Settings, prune: bool, skip_unchanged: bool = False) -> None:
     target = open_target(settings)
+    digest = applied_digest.config_digest(settings.config_dir, target.env)
+    if skip_unchanged and not prune and applied_digest.unchanged(reconcile.realms(target.admin), digest):
+        console.print(applied_digest.skipped_message(digest), highlight=False)
+        return
     tenants = load_tenants(settings.config_dir, target.env)
     done = reconcile.apply(target.admin, tenants, console, prune)
+    stamped = reconcile.record_digest(target.admin, tenants, applied_digest.stamp(digest, len(tenants)))
     writes = sum(1 for c in done if c.is_write)
     console.print(f"Applied {writes} change(s)." if writes else "No changes. Keycloak matches the YAML.")
+    if stamped and not writes:
+        console.print(f"Recorded the applied digest on {stamped} realm(s), for `idp apply --skip-unchanged`.")
 
 
 @app.command()
 @friendly
 def apply(prune: Annotated[bool, typer.Option(help="Delete managed realms/clients that are gone from YAML.")]
-          = False) -> None:
+          = False,
+          skip_unchanged: Annotated[bool, typer.Option(
+              "--skip-unchanged", help="Skip comparing Keycloak when the YAML, the variables it reads and idp are "
+                                       "as last applied (one read). Changes made by hand in Keycloak stay until a "
+                                       "full apply.")] = False) -> None:
     """Make Keycloak match the YAML. Idempotent: a second run changes nothing."""
-    _apply(_settings(), prune)
+    _apply(_settings(), prune, skip_unchanged)
 
 
 @app.command()

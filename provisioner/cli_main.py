@@ -1,6 +1,6 @@
 """`python -m provisioner.cli_main` runs the `idp` command (same as the console script)."""
 
-from provisioner.cli import app
+from provisioner.entry import main
 
 if __name__ == "__main__":
-    app()
+    main()

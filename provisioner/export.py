@@ -8,12 +8,14 @@ from pathlib import Path
 
 from keycloak import KeycloakAdmin
 
+from contract.names import APPLIED_DIGEST_ATTRIBUTE
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import MASKED
 
 # Ids, timestamps and key material differ between servers and runs; secrets must never land in git.
+# The applied digest changes with idp's own code, not with the realm.
 VOLATILE_KEYS = {"id", "containerId", "parentId", "createdTimestamp", "flowId", "internalId", "notBefore",
-                 "secret", "registrationAccessToken", "client.secret.creation.time"}
+                 "secret", "registrationAccessToken", "client.secret.creation.time", APPLIED_DIGEST_ATTRIBUTE}
 KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
 # Lists whose order means something are kept as Keycloak gives them; others are sorted. Protocol
 # mappers are sorted too: Keycloak runs them by their provider's priority, and lists them in an order

@@ -5,11 +5,35 @@ from __future__ import annotations
 from keycloak import KeycloakAdmin
 from rich.console import Console
 
+from contract.names import APPLIED_DIGEST_ATTRIBUTE
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 from provisioner.resources import RESOURCES, master_realm
 from provisioner.resources.realm import MANAGED_ATTRIBUTE, realm_exists
+
+
+def realms(admin: KeycloakAdmin) -> list[dict]:
+    """Every realm's representation (with attributes), in one request."""
+    with keycloak_errors("listing realms"):
+        return admin.get_realms()
+
+
+def record_digest(admin: KeycloakAdmin, tenants: list[Tenant], stamp: str) -> int:
+    """Put the applied digest on each tenant's realm that lacks it (see provisioner/applied_digest.py);
+    how many realms were written. An unchanged apply of unchanged YAML finds them all stamped and
+    writes nothing."""
+    declared = {t.realm for t in tenants}
+    written = 0
+    for realm in realms(admin):
+        attributes = realm.get("attributes") or {}
+        if realm["realm"] not in declared or attributes.get(APPLIED_DIGEST_ATTRIBUTE) == stamp:
+            continue
+        # Keycloak replaces the attribute map it is given: send the others back unchanged.
+        with keycloak_errors(f"recording the applied digest on realm {realm['realm']}"):
+            admin.update_realm(realm["realm"], {"attributes": {**attributes, APPLIED_DIGEST_ATTRIBUTE: stamp}})
+        written += 1
+    return written
 
 
 def plan_tenant(admin: KeycloakAdmin, tenant: Tenant, prune: bool = False) -> list[Change]:

@@ -15,12 +15,12 @@ import yaml
 from pydantic import ValidationError
 
 from contract.onboarding import STEP_MODELS
+from provisioner.config.env_refs import ENV_REF
 from provisioner.config.model import Tenant
 from provisioner.errors import ConfigError
 
 DEFAULTS_FILE = "defaults.yaml"
 TENANTS_DIR = "tenants"
-_ENV_REF = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 KeyPath = tuple[str | int, ...]
 
 
@@ -93,7 +93,7 @@ def _resolve_env(value: object, path: KeyPath, env: Mapping[str, str], missing: 
         missing.append((path, name))
         return ""
 
-    return _ENV_REF.sub(substitute, value)
+    return ENV_REF.sub(substitute, value)
 
 
 def _dotted(path: KeyPath) -> str:

@@ -112,6 +112,43 @@ def test_plan_shows_a_changed_setting_and_apply_makes_it_so(stack, admin, tmp_pa
     admin.delete_realm(realm)
 
 
+def test_skip_unchanged_reads_one_list_and_still_applies_a_changed_yaml(stack, admin, tmp_path):
+    realm = f"t-skip-{uuid.uuid4().hex[:8]}"
+    config = write_tenant_config(tmp_path, realm, "cloud")
+    with CountingProxy(stack.keycloak_url) as proxy:
+        assert idp(stack, "apply", config_dir=config, url=proxy.url).returncode == 0
+        proxy.requests.clear()
+        proxy.seen.clear()
+        skipped = idp(stack, "apply", "--skip-unchanged", config_dir=config, url=proxy.url)
+        assert skipped.returncode == 0, skipped.stderr
+        assert "No changes: the YAML, the variables it reads and this idp are as last applied" in skipped.stdout
+        assert proxy.writes == [] and sum(proxy.requests.values()) == 2, proxy.requests  # sign-in, realm list
+
+        # A change made by hand stays with --skip-unchanged (its documented trade-off); a full apply undoes it.
+        admin.update_realm(realm, {"failureFactor": 11})
+        idp(stack, "apply", "--skip-unchanged", config_dir=config, url=proxy.url)
+        assert admin.get_realm(realm)["failureFactor"] == 11
+        assert idp(stack, "apply", config_dir=config, url=proxy.url).returncode == 0
+        assert admin.get_realm(realm)["failureFactor"] == 5
+
+        # A changed YAML is applied even when asked to skip.
+        tenant_file = config / "tenants" / f"{realm}.yaml"
+        data = yaml.safe_load(tenant_file.read_text())
+        data["brute_force"] = {"failures_before_lockout": 7}
+        tenant_file.write_text(yaml.safe_dump(data))
+        changed = idp(stack, "apply", "--skip-unchanged", config_dir=config, url=proxy.url)
+        assert changed.returncode == 0 and f"~ {realm}: realm updated" in changed.stdout, changed.stdout
+        assert admin.get_realm(realm)["failureFactor"] == 7
+
+    # The same through the local stack's own connection (no IDP_KEYCLOAK_URL): the CLI's path.
+    local = idp(stack, "apply", "--skip-unchanged", config_dir=config)
+    assert local.returncode == 0 and "as last applied" in local.stdout, local.stdout + local.stderr
+    admin.delete_realm(realm)
+    assert "realm created" in idp(stack, "apply", "--skip-unchanged", config_dir=config).stdout, \
+        "a tenant's realm deleted by hand is noticed and made again"
+    admin.delete_realm(realm)
+
+
 def test_prune_is_explicit_and_listed_in_the_plan_first(stack, admin, tmp_path):
     keep, drop = f"t-keep-{uuid.uuid4().hex[:6]}", f"t-drop-{uuid.uuid4().hex[:6]}"
     config = write_tenant_config(tmp_path, keep, "console")

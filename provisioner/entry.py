@@ -1,0 +1,39 @@
+"""The `idp` command. `idp apply --skip-unchanged` against an explicit Keycloak (IDP_KEYCLOAK_URL)
+decides here, with the standard library, whether anything changed since the last apply: importing
+the CLI with pydantic and python-keycloak takes longer than that whole check. Everything else, and
+any doubt, goes to the full CLI."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _quick_skip(argv: list[str]) -> bool:
+    if argv[:1] != ["apply"] or "--skip-unchanged" not in argv[1:] or any(a.startswith("--prune") for a in argv):
+        return False
+    if set(argv[1:]) - {"--skip-unchanged"}:
+        return False  # other options (--help among them): the CLI parses them
+    env = os.environ
+    url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
+    if not (url and user and password):
+        return False  # the local stack: its address and credentials are the CLI's to find
+    from provisioner.applied_digest import quick_unchanged, skipped_message
+    from provisioner.errors import IdpError
+    from provisioner.settings import Settings
+    try:
+        config_dir = Settings.from_env().config_dir
+    except IdpError:
+        return False  # the CLI says what is wrong with the settings
+    digest = quick_unchanged(url, user, password, config_dir, env)
+    if digest is None:
+        return False
+    print(skipped_message(digest))
+    return True
+
+
+def main() -> None:
+    if _quick_skip(sys.argv[1:]):
+        return
+    from provisioner.cli import app
+    app()
