@@ -2,8 +2,9 @@
 same running Keycloak, same run, both measured from outside as a provider would run them (a process
 each time: interpreter or JVM start-up, sign-in, work).
 
-- first apply into an empty realm, and a re-apply with nothing changed (keycloak-config-cli with its
-  checksum cache and without it); wall time and admin requests (counted through a loopback proxy, in a
+- first apply into an empty realm, and a re-apply with nothing changed: both comparing everything
+  (idp apply; keycloak-config-cli without its checksum cache) and both trusting a checksum (idp apply
+  --skip-unchanged; keycloak-config-cli with its cache); wall time and admin requests (counted through a loopback proxy, in a
   second pass, so the proxy's own cost stays out of the times);
 - growth: 1, 10 and 50 tenants in one `idp apply` (quick: 1 and 5), and one tenant with 10x the
   relying apps: time per tenant.
@@ -65,14 +66,14 @@ class Tools:
         self.settings, self.credentials, self.secrets, self.jar = settings, admin_credentials, secrets, jar
         self.java = _java()
 
-    def ours(self, config_dir: Path, url: str) -> tuple[float, subprocess.CompletedProcess]:
+    def ours(self, config_dir: Path, url: str, *args: str) -> tuple[float, subprocess.CompletedProcess]:
         env = {**os.environ, "IDP_CONFIG_DIR": str(config_dir), "IDP_KEYCLOAK_URL": url,
                "IDP_ADMIN_USER": self.credentials.username, "IDP_ADMIN_PASSWORD": self.credentials.password,
                "IDP_SMTP_HOST": "127.0.0.1", "IDP_SMTP_PORT": str(self.settings.smtp_port),
                "IDP_SERVICE_CLIENT_SECRET": self.secrets.service_client_secret,
                "IDP_SERVICE_PUBLIC_URL": self.settings.service_url, "IDP_STATE_DIR": str(self.settings.state_dir)}
         started = time.perf_counter()
-        done = subprocess.run([IDP, "apply"], env=env, capture_output=True, text=True, timeout=1800, check=False)
+        done = subprocess.run([IDP, "apply", *args], env=env, capture_output=True, text=True, timeout=1800, check=False)
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"idp apply failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
@@ -139,6 +140,8 @@ def main(mode: str = "full") -> None:
         peer_first = tools.peer(peer_file, direct)
         ours_noop, noop = tools.ours(ours_config, direct)
         assert "No changes" in noop.stdout, noop.stdout[-500:]
+        ours_skip, skipped = tools.ours(ours_config, direct, "--skip-unchanged")
+        assert "as last applied" in skipped.stdout, skipped.stdout[-500:]
         peer_cached = tools.peer(peer_file, direct, cache=True)
         peer_uncached = tools.peer(peer_file, direct, cache=False)
 
@@ -152,16 +155,24 @@ def main(mode: str = "full") -> None:
             noop_requests, noop_writes = sum(proxy.requests.values()), len(proxy.writes)
             proxy.requests.clear()
             proxy.seen.clear()
+            tools.ours(_config(folder, [counted_ours]), proxy.url, "--skip-unchanged")
+            skip_requests = sum(proxy.requests.values())
+            proxy.requests.clear()
+            proxy.seen.clear()
             tools.peer(_peer_realm_file(folder, counted_peer), proxy.url)
             peer_requests, peer_writes = sum(proxy.requests.values()), len(proxy.writes)
 
         print(f"  first apply into an empty realm: idp {ours_first:.2f} s ({ours_requests} requests, {ours_writes} "
               f"writes); keycloak-config-cli {peer_first:.2f} s ({peer_requests} requests, {peer_writes} writes)")
-        print(f"  no-op re-apply: idp {ours_noop:.2f} s ({noop_requests} requests, {noop_writes} writes); "
-              f"keycloak-config-cli {peer_cached:.2f} s cached, {peer_uncached:.2f} s without its cache")
+        print(f"  no-op re-apply, everything compared: idp {ours_noop:.2f} s ({noop_requests} requests, {noop_writes} "
+              f"writes); keycloak-config-cli without its cache {peer_uncached:.2f} s")
+        print(f"  no-op re-apply, checksum: idp --skip-unchanged {ours_skip:.2f} s ({skip_requests} requests); "
+              f"keycloak-config-cli with its cache {peer_cached:.2f} s")
         print(f"  ratios: first apply idp / peer {ours_first / peer_first:.2f}x (target <= 0.15x); no-op idp / idp's "
-              f"first {ours_noop / ours_first:.2f}x (target <= 0.1x); no-op idp / peer's cached re-apply "
-              f"{ours_noop / peer_cached:.2f}x (target <= 0.05x)")
+              f"first {ours_skip / ours_first:.2f}x with --skip-unchanged, {ours_noop / ours_first:.2f}x comparing "
+              f"everything (target <= 0.1x); no-op idp --skip-unchanged / peer's cached re-apply "
+              f"{ours_skip / peer_cached:.2f}x (target <= 0.05x); both comparing everything "
+              f"{ours_noop / peer_uncached:.2f}x")
 
         sizes = (1, 10, 50) if mode == "full" else (1, 5)
         per_tenant = {}
