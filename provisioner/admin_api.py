@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from keycloak import KeycloakAdmin
@@ -27,10 +28,30 @@ def keycloak_errors(doing: str) -> Iterator[None]:
         raise KeycloakApiError(f"Keycloak answered {exc.response_code} while {doing}: {body}") from exc
 
 
+def _environment_routes_requests(env: Mapping[str, str]) -> bool:
+    """Whether a variable makes requests route a request differently (a proxy) or sign in (netrc)."""
+    return any(name.lower().endswith("_proxy") or name.lower() == "netrc" for name in env)
+
+
+def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None:
+    """requests scans the whole environment before every request (proxies, CA bundle): a tenant's first
+    apply is about 150 requests, and the scans took a tenth of its time. With no proxy set, the one
+    thing they can find is a CA bundle: taken here, once, as requests would take it, and the scans
+    are left out. With a proxy set they stay, since which hosts it covers is for requests to judge."""
+    session = getattr(admin.connection, "_s", None)
+    if session is None or _environment_routes_requests(env):
+        return
+    bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
+    if bundle and admin.connection.verify is True:
+        admin.connection.verify = bundle
+    session.trust_env = False
+
+
 def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
     """An admin client logged in to the master realm; switch realms with change_current_realm."""
     with keycloak_errors("signing in as admin"):
         admin = KeycloakAdmin(server_url=server_url, username=username, password=password, realm_name="master",
                               user_realm_name="master", timeout=30, max_retries=2)
+        _read_environment_once(admin, os.environ)
         admin.get_realms()  # fail now, with a clear message, rather than at the first change
     return admin
