@@ -42,7 +42,7 @@ def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None
     if session is None or _environment_routes_requests(env):
         return
     bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
-    if bundle and admin.connection.verify is True:
+    if bundle and admin.connection.verify is True and str(admin.connection.base_url).startswith("https:"):
         admin.connection.verify = bundle
     session.trust_env = False
 

@@ -27,6 +27,7 @@ from contract.names import (
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
+from provisioner.errors import KeycloakApiError
 from provisioner.resources.clients import claim_mappers, client_changes
 
 RESOURCE = "cli-client"
@@ -107,18 +108,19 @@ def _build_flow(admin: KeycloakAdmin, realm: str) -> None:
                                                       "provider": "registration-page-form"}, parent)
         else:
             admin.create_authentication_flow_execution({"provider": step.what}, parent)
-        created = _find(admin.get_authentication_flow_executions(CLI_FLOW), step)
-        admin.update_authentication_flow_executions({**created, "requirement": step.requirement}, CLI_FLOW)
+    # Each step went to the end of its parent, in STEPS order (parents before children), so the new
+    # flow lists them exactly in that order: one read finds them all for their requirements and configs.
+    created = admin.get_authentication_flow_executions(CLI_FLOW)
+    found = [(e["level"], e["displayName"] if e.get("authenticationFlow") else e.get("providerId")) for e in created]
+    if found != [(s.level, s.what) for s in STEPS]:
+        raise KeycloakApiError(f"Keycloak built the {CLI_FLOW!r} flow of {realm} differently than asked: {found}",
+                               "Run `idp apply` again; it rebuilds the flow.")
+    for step, execution in zip(STEPS, created, strict=True):
+        if execution["requirement"] != step.requirement:
+            admin.update_authentication_flow_executions({**execution, "requirement": step.requirement}, CLI_FLOW)
         if step.config:
-            admin.create_execution_config(created["id"], {"alias": f"{realm} {CLI_FLOW} {step.what}",
-                                                          "config": dict(step.config)})
-
-
-def _find(executions: list[dict], step: Step) -> dict:
-    """The last execution matching the step (a new one is added at the end of its sub-flow)."""
-    matching = [e for e in executions if e["level"] == step.level
-                and (e.get("displayName") if step.subflow else e.get("providerId")) == step.what]
-    return matching[-1]
+            admin.create_execution_config(execution["id"], {"alias": f"{realm} {CLI_FLOW} {step.what}",
+                                                            "config": dict(step.config)})
 
 
 def _flow_change(admin: KeycloakAdmin, tenant: Tenant, client: dict | None) -> Change | None:

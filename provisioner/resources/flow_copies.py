@@ -38,7 +38,12 @@ def require_step(admin: KeycloakAdmin, tenant: Tenant, copy: FlowCopy, execution
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"adding the {label} to the {copy.what} of {tenant.realm}"):
             if step is None:
-                admin.create_authentication_flow_execution({"provider": provider}, parent)
+                payload: dict[str, object] = {"provider": provider}
+                priorities = [e["priority"] for e in steps if isinstance(e.get("priority"), int)]
+                if first and priorities and min(priorities) > 0:
+                    # Placed first at once (Keycloak 25+ takes a priority), not raised one place per call.
+                    payload["priority"] = min(priorities) - 1
+                admin.create_authentication_flow_execution(payload, parent)
             now = _form(admin.get_authentication_flow_executions(copy.alias))[1]
             current = next(e for e in now if e.get("providerId") == provider)
             admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, copy.alias)
