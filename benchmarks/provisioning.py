@@ -4,8 +4,8 @@ each time: interpreter or JVM start-up, sign-in, work).
 
 - first apply into an empty realm, and a re-apply with nothing changed: both comparing everything
   (idp apply; keycloak-config-cli without its checksum cache) and both trusting a checksum (idp apply
-  --skip-unchanged; keycloak-config-cli with its cache); wall time and admin requests (counted through a loopback proxy, in a
-  second pass, so the proxy's own cost stays out of the times);
+  --skip-unchanged; keycloak-config-cli with its cache); wall time and admin requests (counted
+  through a loopback proxy, in a second pass, so the proxy's own cost stays out of the times);
 - growth: 1, 10 and 50 tenants in one `idp apply` (quick: 1 and 5), and one tenant with 10x the
   relying apps: time per tenant.
 
