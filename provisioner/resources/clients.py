@@ -183,18 +183,12 @@ def _add_default_scopes(admin: KeycloakAdmin, client_id: str, names: list[str], 
             admin.add_client_default_client_scope(client_id, scopes[name], {})
 
 
-def wanted_clients(tenant: Tenant) -> list[tuple[dict, list[str], tuple[dict, ...]]]:
-    """Each declared client: its representation, the extra default scopes, its protocol mappers."""
+def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
+    """Create or update each declared client; with prune, delete our clients no longer declared."""
     service = tenant.service_client.client_id
     wanted = [(app_client(c), list(c.default_scopes), claim_mappers(service)) for c in tenant.clients]
     wanted.append((service_client(tenant.service_client, tenant.realm), [], ()))
     wanted.extend((machine_client(c), [], machine_mappers(c, service)) for c in tenant.machine_clients)
-    return wanted
-
-
-def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False) -> list[Change]:
-    """Create or update each declared client; with prune, delete our clients no longer declared."""
-    wanted = wanted_clients(tenant)
     if not exists:
         return [Change(tenant.realm, f"clients/{w['clientId']}", "create") for w, _, _ in wanted]
     admin.change_current_realm(tenant.realm)

@@ -18,7 +18,7 @@ from contract.names import (
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change, field_diffs
 from provisioner.config.model import PasswordPolicy, Tenant
-from provisioner.resources.realm_seed import creation_representation
+from provisioner.resources.realm_keys import starting_keys
 
 # ONBOARDING_ATTRIBUTE holds the tenant's onboarding section as JSON: read by the service (steps,
 # policies) and by the onboarding required action (enforce mode), so both follow the one YAML.
@@ -123,7 +123,7 @@ def plan(admin: KeycloakAdmin, tenant: Tenant, exists: bool, prune: bool = False
     if not exists:
         def create() -> None:
             with keycloak_errors(f"creating realm {tenant.realm}"):
-                admin.create_realm(creation_representation(tenant, want))
+                admin.create_realm({**want, "components": starting_keys()})
 
         return [Change(tenant.realm, RESOURCE, "create", [f"{len(want)} settings"], create)]
     with keycloak_errors(f"reading realm {tenant.realm}"):
