@@ -53,5 +53,5 @@ def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
         admin = KeycloakAdmin(server_url=server_url, username=username, password=password, realm_name="master",
                               user_realm_name="master", timeout=30, max_retries=2)
         _read_environment_once(admin, os.environ)
-        admin.get_realms()  # fail now, with a clear message, rather than at the first change
+        admin.get_realm("master")  # fail now, with a clear message, rather than at the first change
     return admin
