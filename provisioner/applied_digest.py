@@ -4,9 +4,10 @@ A full `idp apply` reads every managed resource (about 40 requests per tenant) t
 which also catches changes made by hand in the admin console. When a pipeline re-applies the same
 YAML many times a day, most runs only confirm that. So every apply records a digest on each tenant's
 realm (attribute `idp.appliedDigest`): of the YAML folder's files, of the environment variables the
-YAML reads, and of this tool's own code, with the number of tenants applied. With `--skip-unchanged`,
-one read of the realm list decides: every one of those tenants' realms carries today's digest, so
-nothing here changed since the last apply, and Keycloak is not compared. Anything else (a changed
+YAML reads, and of this tool's own code, keyed with the admin password, with the number of tenants
+applied. With `--skip-unchanged`, one read of the realm list decides: every one of those tenants'
+realms carries today's digest, so nothing here changed since the last apply, and Keycloak is not
+compared. Anything else (a changed
 file or variable, a new idp, a realm missing or deleted by hand, `--prune`) runs the full apply.
 keycloak-config-cli's checksum cache works the same way; like it, this trusts that nobody changed
 the realms by hand since, which is why it is asked for, never the default.
@@ -17,6 +18,7 @@ python-keycloak are imported, which is most of a no-op run's time."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import urllib.error
 import urllib.parse
@@ -35,10 +37,12 @@ def _files(root: Path, pattern: str) -> list[Path]:
     return sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def config_digest(config_dir: Path, env: Mapping[str, str]) -> str:
+def config_digest(config_dir: Path, env: Mapping[str, str], key: str) -> str:
     """The digest of what an apply from config_dir would write: its files, the variables they read,
-    and this tool's code."""
-    digest = hashlib.sha256()
+    and this tool's code. Keyed (HMAC-SHA256) with the admin password: the variables include secrets
+    (an SMTP password, say), and the YAML and code may be public, so an unkeyed hash on a realm would
+    let anyone who can read the realm's attributes try guesses at a weak one offline."""
+    digest = hmac.new(key.encode(), digestmod=hashlib.sha256)
     texts = []
     for path in _files(config_dir, "*"):
         data = path.read_bytes()
@@ -52,7 +56,7 @@ def config_digest(config_dir: Path, env: Mapping[str, str]) -> str:
         for path in _files(root, "*.py"):
             digest.update(f"code {path.relative_to(root.parent)}\n".encode())
             digest.update(path.read_bytes())
-    return "sha256:" + digest.hexdigest()
+    return "hmac-sha256:" + digest.hexdigest()
 
 
 def stamp(digest: str, tenants: int) -> str:
@@ -94,7 +98,7 @@ def quick_unchanged(server_url: str, user: str, password: str, config_dir: Path,
     be told (Keycloak unreachable, refused sign-in): then the full apply runs and explains."""
     if not config_dir.is_dir():
         return None
-    digest = config_digest(config_dir, env)
+    digest = config_digest(config_dir, env, password)
     base = server_url.rstrip("/")
     try:
         token = _post_form(f"{base}/realms/master/protocol/openid-connect/token",
@@ -107,5 +111,5 @@ def quick_unchanged(server_url: str, user: str, password: str, config_dir: Path,
 
 
 def skipped_message(digest: str) -> str:
-    return (f"No changes: the YAML, the variables it reads and this idp are as last applied ({digest[:19]}...); "
+    return (f"No changes: the YAML, the variables it reads and this idp are as last applied ({digest[:24]}...); "
             "Keycloak was not compared. Run `idp apply` without --skip-unchanged to also undo changes made by hand.")

@@ -21,6 +21,8 @@ class Target:
     url: str
     admin: KeycloakAdmin
     env: dict[str, str]
+    # Kept for keying what must not be guessable from a realm's attributes (provisioner/applied_digest.py).
+    admin_password: str
 
 
 def open_target(settings: Settings) -> Target:
@@ -32,7 +34,7 @@ def open_target(settings: Settings) -> Target:
         if not user or not password:
             raise IdpError("IDP_KEYCLOAK_URL is set but IDP_ADMIN_USER or IDP_ADMIN_PASSWORD is not.",
                            "Set both, or unset IDP_KEYCLOAK_URL to use the local stack.")
-        return Target(url, connect(url, user, password), env)
+        return Target(url, connect(url, user, password), env, password)
     local, creds = require_running(settings)
     # The local realms send mail to the dev sink of this very stack, and their service client
     # uses the secret the stack generated for the service.
@@ -40,4 +42,5 @@ def open_target(settings: Settings) -> Target:
     env["IDP_SMTP_PORT"] = str(local.smtp_port)
     env["IDP_SERVICE_PUBLIC_URL"] = local.service_url
     env["IDP_SERVICE_CLIENT_SECRET"] = stack_secrets(StateDir(settings.state_dir)).service_client_secret
-    return Target(local.keycloak_url, connect(local.keycloak_url, creds.username, creds.password), env)
+    return Target(local.keycloak_url, connect(local.keycloak_url, creds.username, creds.password), env,
+                  creds.password)

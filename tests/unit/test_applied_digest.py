@@ -19,17 +19,17 @@ def _config(root: Path, text: str = "smtp:\n  host: ${env:SMTP_HOST:-localhost}\
 
 def test_the_digest_follows_the_files_and_the_variables_they_read(tmp_path):
     config = _config(tmp_path)
-    base = config_digest(config, {"SMTP_HOST": "mail", "UNRELATED": "1"})
-    assert base == config_digest(config, {"SMTP_HOST": "mail", "UNRELATED": "2"}), "a variable no YAML reads"
-    assert base != config_digest(config, {"SMTP_HOST": "other"})
-    assert base != config_digest(config, {}), "unset is a value too"
+    base = config_digest(config, {"SMTP_HOST": "mail", "UNRELATED": "1"}, "key")
+    assert base == config_digest(config, {"SMTP_HOST": "mail", "UNRELATED": "2"}, "key"), "a variable no YAML reads"
+    assert base != config_digest(config, {"SMTP_HOST": "other"}, "key")
+    assert base != config_digest(config, {}, "key"), "unset is a value too"
     (config / "tenants" / "b.yaml").write_text("realm: b\n")
-    assert base != config_digest(config, {"SMTP_HOST": "mail"}), "a new tenant file"
+    assert base != config_digest(config, {"SMTP_HOST": "mail"}, "key"), "a new tenant file"
 
 
 def test_a_secret_the_yaml_reads_is_never_in_the_digest(tmp_path):
     config = _config(tmp_path, "service:\n  secret: ${env:SECRET}\n")
-    assert "s3cr3t-value" not in config_digest(config, {"SECRET": "s3cr3t-value"})
+    assert "s3cr3t-value" not in config_digest(config, {"SECRET": "s3cr3t-value"}, "key")
 
 
 def _realm(name: str, value: str | None, managed: bool = True) -> dict:
@@ -40,13 +40,13 @@ def _realm(name: str, value: str | None, managed: bool = True) -> dict:
 
 
 def test_unchanged_only_when_every_applied_tenant_carries_the_digest():
-    now = stamp("sha256:abc", 2)
-    assert unchanged([_realm("a", now), _realm("b", now), _realm("master", None, managed=False)], "sha256:abc")
-    assert not unchanged([_realm("a", now)], "sha256:abc"), "a realm deleted by hand since"
-    assert not unchanged([_realm("a", now), _realm("b", stamp("sha256:old", 2))], "sha256:abc")
-    assert not unchanged([_realm("a", now), _realm("b", now)], "sha256:abcd"), "another digest"
-    assert not unchanged([], "sha256:abc")
-    assert unchanged([_realm("a", now), _realm("b", now), _realm("other-teams", None)], "sha256:abc"), \
+    now = stamp("hmac-sha256:abc", 2)
+    assert unchanged([_realm("a", now), _realm("b", now), _realm("master", None, managed=False)], "hmac-sha256:abc")
+    assert not unchanged([_realm("a", now)], "hmac-sha256:abc"), "a realm deleted by hand since"
+    assert not unchanged([_realm("a", now), _realm("b", stamp("hmac-sha256:old", 2))], "hmac-sha256:abc")
+    assert not unchanged([_realm("a", now), _realm("b", now)], "hmac-sha256:abcd"), "another digest"
+    assert not unchanged([], "hmac-sha256:abc")
+    assert unchanged([_realm("a", now), _realm("b", now), _realm("other-teams", None)], "hmac-sha256:abc"), \
         "realms another configuration manages do not count"
 
 
