@@ -64,13 +64,19 @@ def test_sign_up_opens_an_account_and_tokens_carry_it_without_the_service(make_t
         runtime.restart_service(stack.settings, Console(quiet=True))
 
 
-def test_opening_twice_is_the_same_account(make_tenant, stack, admin, tmp_path):
-    tenant = make_tenant("cloud")
-    user_id, _ = create_user(admin, tenant.realm)
+def _account_service(stack, tmp_path, store_class: type[KeycloakAccounts] = KeycloakAccounts):
+    """The service's account opening on its own database, against the test Keycloak; and its store."""
     engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
     upgrade(engine)
     gateway = KeycloakGateway(stack.keycloak_url, "idp-service", stack.secrets.service_client_secret)
-    accounts = AccountService(make_sessions(engine), gateway, KeycloakAccounts(gateway))
+    store = store_class(gateway)
+    return AccountService(make_sessions(engine), gateway, store), store
+
+
+def test_opening_twice_is_the_same_account(make_tenant, stack, admin, tmp_path):
+    tenant = make_tenant("cloud")
+    user_id, _ = create_user(admin, tenant.realm)
+    accounts, _ = _account_service(stack, tmp_path)
     first = accounts.open_signup_account(tenant.realm, user_id)
     second = accounts.open_signup_account(tenant.realm, user_id)
     assert first.account_number == second.account_number and first.org_id == second.org_id
@@ -94,11 +100,7 @@ class _CutShort(KeycloakAccounts):
 def test_an_opening_cut_short_is_finished_by_the_retry_without_doubles(make_tenant, stack, admin, tmp_path):
     tenant = make_tenant("cloud")
     user_id, _ = create_user(admin, tenant.realm)
-    engine = make_engine(f"sqlite:///{tmp_path / 'service.db'}")
-    upgrade(engine)
-    gateway = KeycloakGateway(stack.keycloak_url, "idp-service", stack.secrets.service_client_secret)
-    store = _CutShort(gateway)
-    accounts = AccountService(make_sessions(engine), gateway, store)
+    accounts, store = _account_service(stack, tmp_path, _CutShort)
     with pytest.raises(DomainError):
         accounts.open_signup_account(tenant.realm, user_id)
     opened = accounts.open_signup_account(tenant.realm, user_id)
