@@ -7,7 +7,7 @@ import statistics
 import psutil
 
 from provisioner.runtime.stack import require_running
-from provisioner.runtime.state import StateDir, stack_secrets
+from provisioner.runtime.state import StateDir, read_stack, stack_secrets
 from provisioner.settings import Settings
 
 
@@ -16,6 +16,11 @@ def local_stack():
     settings = Settings.from_env()
     running, admin = require_running(settings)
     return running, admin, stack_secrets(StateDir(settings.state_dir))
+
+
+def keycloak_process() -> psutil.Process:
+    """The running stack's Keycloak (its launcher; cpu_seconds adds the JVM under it)."""
+    return psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
 
 
 def summary(label: str, seconds: list[float]) -> str:

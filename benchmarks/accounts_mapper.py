@@ -20,11 +20,9 @@ import uuid
 import psutil
 import requests
 
-from benchmarks._stack import cpu_seconds, local_stack
+from benchmarks._stack import cpu_seconds, keycloak_process, local_stack
 from contract.names import ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
 from provisioner.admin_api import connect
-from provisioner.runtime.state import StateDir, read_stack
-from provisioner.settings import Settings
 from tests.support.oidc import exchange_code
 from tests.support.pages import Browser
 from webhooks.accounts.keycloak_store import KeycloakAccounts
@@ -81,7 +79,7 @@ def main(rounds: int, count: int) -> None:
             browser = Browser(settings.keycloak_url, REALM, client, REDIRECT)
             refresh[variant] = (client, exchange_code(browser, browser.login(email, PASSWORD))["refresh_token"])
         token_url = f"{settings.keycloak_url}/realms/{REALM}/protocol/openid-connect/token"
-        process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
+        process = keycloak_process()
         cpu: dict[str, list[float]] = {"with": [], "without": []}
         latency: dict[str, list[float]] = {"with": [], "without": []}
         for variant in ("with", "without"):

@@ -28,13 +28,12 @@ import psutil
 import requests
 from rich.console import Console
 
-from benchmarks._stack import cpu_seconds, local_stack
+from benchmarks._stack import cpu_seconds, keycloak_process, local_stack
 from contract.names import ONBOARDING_ACTION, WEBHOOK_LISTENER
 from provisioner import reconcile
 from provisioner.admin_api import connect
 from provisioner.config.loader import load_tenants
 from provisioner.runtime import stack as runtime
-from provisioner.runtime.state import StateDir, read_stack
 from provisioner.settings import Settings
 from tests.support.stack import write_tenant_config
 
@@ -161,7 +160,7 @@ def login_rate(count: int = 30) -> float:
     admin = connect(settings.keycloak_url, credentials.username, credentials.password)
     realm = _bench_realm(admin, settings, secrets, "rate", PARTS, uuid.uuid4().hex[:6])
     try:
-        process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
+        process = keycloak_process()
         url = f"{settings.keycloak_url}/realms/{realm}/protocol/openid-connect/token"
         _round(process, url, 10)
         started = time.perf_counter()
@@ -179,7 +178,7 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
     try:
         for variant, parts in VARIANTS.items():
             realms[variant] = _bench_realm(admin, settings, secrets, variant, parts, run)
-        process = psutil.Process(read_stack(StateDir(Settings.from_env().state_dir))["keycloak_pid"])
+        process = keycloak_process()
         urls = {v: f"{settings.keycloak_url}/realms/{r}/protocol/openid-connect/token" for v, r in realms.items()}
         up = _pass(process, urls, rounds, count, "service up")
         _listener_per_event(process, urls, max(4, rounds), count)

@@ -73,17 +73,27 @@ def _support_url(url: str | None) -> str | None:
     return url
 
 
+def international_e164(raw: str | None) -> str | None:
+    """A number written in international format (+7 999 ...) as E.164, whatever a tenant's rules (the
+    platform's call number, a caller ID, a number support names), or None when it is not one."""
+    try:
+        parsed = phonenumbers.parse((raw or "").strip(), None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _call_number(number: str | None) -> str | None:
-    """The platform's number users call, in E.164."""
+    """The platform's number users call, in E.164 (the voice line compares caller and called numbers
+    normalized the same way)."""
     if number is None:
         return None
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
+    e164 = international_e164(number)
+    if e164 is None or not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
         raise ValueError(f"{number!r} is not a phone number in international format (write it like +74951234567)")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164
 
 
 class PhoneStep(Strict):

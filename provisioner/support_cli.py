@@ -7,10 +7,10 @@ import json
 
 from rich.console import Console
 
+from contract.onboarding import international_e164
 from provisioner.accounts_cli import domain_errors, service
 from provisioner.errors import IdpError
 from provisioner.settings import Settings
-from webhooks.phone.phone_policy import international_e164
 from webhooks.support.actions import SupportActions
 
 

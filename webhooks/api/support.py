@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from contract.names import SUPPORT_ROLE
+from contract.onboarding import international_e164
 from webhooks.api.bearer import Caller
 from webhooks.api.caller import caller_holding
-from webhooks.phone.phone_policy import international_e164
 from webhooks.query_params import InvalidParameter
 from webhooks.support.actions import SupportActions
 

@@ -64,7 +64,7 @@ class CaptchaService:
                 raise StepRefused("captcha.too_many")
             self._codes.issue(session, record_id=record_id, realm=realm, user_id=user_id, target=flow_id,
                               code=answer, channel="image", lifetime=settings.lifetime, attempts=settings.attempts,
-                              now=now, sealed=self._seal(record_id, answer))
+                              now=now, sealed=self._sealer.seal(record_id, answer))
         if self._reveal is not None:
             self._reveal(realm, user_id, answer)
         return Challenge(record_id, settings.attempts)
@@ -104,17 +104,11 @@ class CaptchaService:
         if record is None or record.verified_at is not None or record.attempts_left <= 0 \
                 or record.expires_at <= self._now() or record.sealed is None:
             return None
-        return self._unseal(record.id, record.sealed)
+        # None: sealed under another key (rotated): the page simply gets a new challenge.
+        return self._sealer.open(record.id, record.sealed)
 
     def _owned(self, session: Session, realm: str, user_id: str, flow_id: str,
                challenge_id: str) -> OneTimeCode | None:
         record = self._codes.get(session, challenge_id)
         return record if record is not None and (record.realm, record.user_id, record.target) == (
             realm, user_id, flow_id) else None
-
-    def _seal(self, record_id: str, answer: str) -> bytes:
-        return self._sealer.seal(record_id, answer)
-
-    def _unseal(self, record_id: str, sealed: bytes) -> str | None:
-        # None: sealed under another key (rotated): the page simply gets a new challenge
-        return self._sealer.open(record_id, sealed)

@@ -54,18 +54,6 @@ def parse_number(raw: str, policy: PhoneStep, default_region: str | None = None)
     return ParsedNumber(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), country)
 
 
-def international_e164(raw: str | None) -> str | None:
-    """A number written in international format (+7 999 ...) as E.164, whatever the tenant's rules
-    (a caller ID, a number support names), or None when it is not one."""
-    try:
-        parsed = phonenumbers.parse((raw or "").strip(), None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 def mask(e164: str) -> str:
     """A number for logs: country code and last two digits only."""
     return e164[:3] + "*" * max(0, len(e164) - 5) + e164[-2:]

@@ -15,14 +15,14 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from contract.onboarding import PhoneStep
+from contract.onboarding import PhoneStep, international_e164
 from webhooks import limits
 from webhooks.code_store import CodeStore
 from webhooks.codes import numeric_code
 from webhooks.domain_errors import DomainError
 from webhooks.observability.metrics import CODES_REFUSED, CODES_SENT, PHONE_TENANT_CAP, PHONE_TENANT_TODAY
 from webhooks.phone.models import BlockedNumber
-from webhooks.phone.phone_policy import ParsedNumber, international_e164, mask, parse_number
+from webhooks.phone.phone_policy import ParsedNumber, mask, parse_number
 from webhooks.phone.sms import SmsProvider
 from webhooks.sealing import Sealer
 from webhooks.step_errors import StepRefused
@@ -207,15 +207,15 @@ class PhoneService:
         """A call to the platform's number: find what awaits a call from `caller` (by caller ID) to
         `called`; with `digits`, try them, spending an attempt when wrong. policy_of(realm): the
         tenant's phone step, or None."""
-        number = international_e164(caller)
+        number, dialled = international_e164(caller), international_e164(called)
         now = self._now()
-        if number is None:
+        if number is None or dialled is None or self._sealer is None:
             return CallOutcome("no_pending")
         with self._sessions.begin() as session:
             waiting = [(r, policy_of(r.realm)) for r in self._codes.awaiting(session, number, INBOUND, now)]
             # Only a call to the number the tenant shows counts.
             waiting = [(r, p) for r, p in waiting if p is not None and p.channel == "inbound_call"
-                       and p.call_number == international_e164(called) and self._sealer and r.sealed]
+                       and p.call_number == dialled and r.sealed]
             if not waiting:
                 return CallOutcome("no_pending")
             # The digits pick the sign-up they belong to; wrong digits spend the newest one's attempt.
@@ -286,5 +286,3 @@ class PhoneService:
         limits.release_cooldown(session, taken.cooldown_key)
         for scope, key in taken.counters:
             limits.give_back(session, scope, key, taken.window)
-
-

@@ -16,12 +16,16 @@ bp = Blueprint("twilio_voice", __name__, url_prefix="/voice/twilio")
 LANGUAGES = {"en": "en-US", "ru": "ru-RU"}
 
 
-def _signed() -> bool:
+@bp.before_request
+def _signed() -> Response | None:
+    """Every request of the blueprint: refused unless Twilio signed it."""
     config = current_app.config["SERVICE"]
     # Twilio signs the URL it called: the service's public address, not what a proxy forwarded.
     url = config.public_url.rstrip("/") + request.full_path.rstrip("?")
-    return RequestValidator(config.twilio_auth_token).validate(url, request.form.to_dict(),
-                                                               request.headers.get("X-Twilio-Signature", ""))
+    if RequestValidator(config.twilio_auth_token).validate(url, request.form.to_dict(),
+                                                           request.headers.get("X-Twilio-Signature", "")):
+        return None
+    return Response("signature required", status=403)
 
 
 def _twiml(reply: Reply) -> Response:
@@ -45,14 +49,10 @@ def _line() -> VoiceLine:
 
 @bp.post("/inbound")
 def inbound():
-    if not _signed():
-        return Response("signature required", status=403)
     return _twiml(_line().answer(request.form.get("From", ""), request.form.get("To", "")))
 
 
 @bp.post("/digits")
 def digits():
-    if not _signed():
-        return Response("signature required", status=403)
     return _twiml(_line().keyed(request.form.get("From", ""), request.form.get("To", ""),
                                 request.form.get("Digits", "")))
