@@ -9,7 +9,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("kc-register-form");
     var field = document.getElementById("email");
-    if (!form || !field) {
+    // The extension fills the invited email in: an empty field means no invitation, and no request.
+    if (!form || !field || !field.value) {
       return;
     }
     var action = new URL(form.action, window.location.href).searchParams;
