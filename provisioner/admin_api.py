@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
+from provisioner import early_start
 from provisioner.errors import KeycloakApiError
 
 
@@ -50,8 +51,11 @@ def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None
 def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
     """An admin client logged in to the master realm; switch realms with change_current_realm."""
     with keycloak_errors("signing in as admin"):
+        # The sign-in may have been done while the CLI was imported (provisioner/early_start.py); the
+        # credentials stay, for python-keycloak to sign in again when the token runs out.
         admin = KeycloakAdmin(server_url=server_url, username=username, password=password, realm_name="master",
-                              user_realm_name="master", timeout=30, max_retries=2)
+                              user_realm_name="master", timeout=30, max_retries=2,
+                              token=early_start.admin_token(server_url, username))
         _read_environment_once(admin, os.environ)
         admin.get_realm("master")  # fail now, with a clear message, rather than at the first change
     return admin

@@ -35,5 +35,7 @@ def _quick_skip(argv: list[str]) -> bool:
 def main() -> None:
     if _quick_skip(sys.argv[1:]):
         return
+    from provisioner import early_start
+    early_start.begin(sys.argv[1:], os.environ)  # the sign-in and a realm's keys, while the CLI is imported
     from provisioner.cli import app
     app()

@@ -1,4 +1,5 @@
-"""Plan and apply: run each resource module, in order, for each tenant."""
+"""Plan and apply: run each resource module for each tenant (tenant_apply.py runs the independent ones side
+by side)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from keycloak import KeycloakAdmin
 from rich.console import Console
 
 from contract.names import APPLIED_DIGEST_ATTRIBUTE
+from provisioner import key_pairs
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 from provisioner.resources import RESOURCES, master_realm
 from provisioner.resources.realm import MANAGED_ATTRIBUTE, realm_exists
+from provisioner.tenant_apply import apply_tenant
 
 
 def realms(admin: KeycloakAdmin) -> list[dict]:
@@ -79,16 +82,16 @@ def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: 
             change.run()
         log_decision(console, change)
         done.append(change)
+    exists = {tenant.realm: realm_exists(admin, tenant.realm) for tenant in tenants}
+    key_pairs.SUPPLY.ensure(sum(not found for found in exists.values()))  # made on a thread, ahead of need
     for tenant in tenants:
-        exists = realm_exists(admin, tenant.realm)
-        for module in RESOURCES:
-            # Re-plan per module: after the realm is created, later modules see its real state.
-            for change in module.plan(admin, tenant, exists, prune):
-                if change.is_write and change.run is not None:
-                    change.run()
-                log_decision(console, change)
-                done.append(change)
-            exists = True
+        # Each module plans when it starts: after the realm is created, later modules see its real state.
+        changes, error = apply_tenant(admin, tenant, exists[tenant.realm], prune)
+        for change in changes:
+            log_decision(console, change)
+        done.extend(changes)
+        if error is not None:
+            raise error
     for change in orphan_realms(admin, tenants, prune):
         if change.is_write and change.run is not None:
             change.run()

@@ -12,6 +12,7 @@ the same level: the sign-in alternatives sit in a REQUIRED sub-flow, the check a
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
@@ -115,12 +116,18 @@ def _build_flow(admin: KeycloakAdmin, realm: str) -> None:
     if found != [(s.level, s.what) for s in STEPS]:
         raise KeycloakApiError(f"Keycloak built the {CLI_FLOW!r} flow of {realm} differently than asked: {found}",
                                "Run `idp apply` again; it rebuilds the flow.")
-    for step, execution in zip(STEPS, created, strict=True):
+    # Steps are separate rows, written side by side; one step's requirement and configuration go one after
+    # the other, since Keycloak writes the step's whole row for each and the second would undo the first.
+    def finish(step: Step, execution: dict) -> None:
         if execution["requirement"] != step.requirement:
             admin.update_authentication_flow_executions({**execution, "requirement": step.requirement}, CLI_FLOW)
         if step.config:
             admin.create_execution_config(execution["id"], {"alias": f"{realm} {CLI_FLOW} {step.what}",
                                                             "config": dict(step.config)})
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for finished in [pool.submit(finish, step, execution) for step, execution in zip(STEPS, created, strict=True)]:
+            finished.result()
 
 
 def _flow_change(admin: KeycloakAdmin, tenant: Tenant, client: dict | None) -> Change | None:
@@ -138,8 +145,12 @@ def _flow_change(admin: KeycloakAdmin, tenant: Tenant, client: dict | None) -> C
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"building the {CLI_FLOW!r} flow of {tenant.realm}"):
             if exists:
-                if client is not None:  # Keycloak keeps a bound flow: unbind, rebuild, bind again (below)
-                    admin.update_client(client["id"], {**client, "authenticationFlowBindingOverrides": {}})
+                # Keycloak refuses to delete a flow a client uses: unbind, rebuild, bind again (below). An
+                # override is removed by naming it with an empty value; a map without it keeps it.
+                bound = {use: "" for use, flow_id in ((client or {}).get("authenticationFlowBindingOverrides")
+                                                       or {}).items() if flow_id == flows[CLI_FLOW]["id"]}
+                if client is not None and bound:
+                    admin.update_client(client["id"], {**client, "authenticationFlowBindingOverrides": bound})
                 admin.delete_authentication_flow(flows[CLI_FLOW]["id"])
             _build_flow(admin, tenant.realm)
 

@@ -12,28 +12,22 @@ with a higher priority)."""
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from provisioner.key_pairs import SUPPLY
 
 KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
-RSA_BITS = 2048
-
-
-def _private_key_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode("ascii")
 
 
 def starting_keys() -> dict[str, list[dict]]:
-    """The `components` of a realm representation with the keys Keycloak would otherwise generate."""
+    """The `components` of a realm representation with the keys Keycloak would otherwise generate
+    (made ahead when the apply knew it would create realms: provisioner/key_pairs.py)."""
+    signing, encryption = SUPPLY.take()
     return {KEY_PROVIDER: [
         {"name": "rsa-generated-by-idp", "providerId": "rsa",
          "config": {"priority": ["100"], "algorithm": ["RS256"], "keyUse": ["SIG"],
-                    "privateKey": [_private_key_pem()]}},
+                    "privateKey": [signing]}},
         {"name": "rsa-enc-generated-by-idp", "providerId": "rsa-enc",
          "config": {"priority": ["100"], "algorithm": ["RSA-OAEP"], "keyUse": ["ENC"],
-                    "privateKey": [_private_key_pem()]}},
+                    "privateKey": [encryption]}},
         # Symmetric keys are cheap for Keycloak to make: left to it, as it would.
         {"name": "hmac-generated-hs512", "providerId": "hmac-generated",
          "config": {"priority": ["100"], "algorithm": ["HS512"]}},

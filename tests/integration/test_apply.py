@@ -112,6 +112,31 @@ def test_plan_shows_a_changed_setting_and_apply_makes_it_so(stack, admin, tmp_pa
     admin.delete_realm(realm)
 
 
+def test_a_cli_flow_changed_by_hand_is_rebuilt_and_bound_again(stack, admin, tmp_path):
+    # The flow is bound to the cli client, and Keycloak refuses to delete a bound flow: apply unbinds it first.
+    realm = f"t-flow-{uuid.uuid4().hex[:8]}"
+    config = write_tenant_config(tmp_path, realm, "cloud")
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+    admin.change_current_realm(realm)
+    deny = next(e for e in admin.get_authentication_flow_executions("idp cli sign-in")
+                if e.get("providerId") == "deny-access-authenticator")
+    admin.update_authentication_flow_executions({**deny, "requirement": "DISABLED"}, "idp cli sign-in")
+
+    result = idp(stack, "apply", config_dir=config)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"~ {realm}: cli-client/flow updated" in result.stdout
+    admin.change_current_realm(realm)
+    steps = {e.get("providerId"): e for e in admin.get_authentication_flow_executions("idp cli sign-in")}
+    assert steps["deny-access-authenticator"]["requirement"] == "REQUIRED"
+    assert steps["conditional-user-role"]["requirement"] == "REQUIRED" and steps["conditional-user-role"].get(
+        "authenticationConfig"), "a step's requirement and its configuration both hold"
+    flow_id = next(f["id"] for f in admin.get_authentication_flows() if f["alias"] == "idp cli sign-in")
+    cli = admin.get_client(admin.get_client_id("cli"))
+    assert cli["authenticationFlowBindingOverrides"] == {"browser": flow_id}
+    assert "No changes" in idp(stack, "apply", config_dir=config).stdout
+    admin.delete_realm(realm)
+
+
 def test_skip_unchanged_reads_one_list_and_still_applies_a_changed_yaml(stack, admin, tmp_path):
     realm = f"t-skip-{uuid.uuid4().hex[:8]}"
     config = write_tenant_config(tmp_path, realm, "cloud")

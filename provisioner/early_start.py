@@ -1,0 +1,87 @@
+"""Work `idp apply` starts while the CLI is still being imported.
+
+Importing the CLI (pydantic, python-keycloak and its HTTP stacks) takes about half a second on one
+core, and until now Keycloak and the machine's other core sat idle meanwhile. Two things a first
+apply needs do not depend on anything imported there, so they start on threads at once:
+
+- the admin sign-in (a password grant: Keycloak spends about a tenth of a second on its hash), for an
+  explicit Keycloak (IDP_KEYCLOAK_URL with IDP_ADMIN_USER and IDP_ADMIN_PASSWORD);
+- one new realm's RSA key pairs (provisioner/key_pairs.py; OpenSSL works outside the GIL).
+
+Each result is taken only if it finished cleanly. Otherwise the CLI signs in or makes the keys
+itself, as it did before, and reports any error with its usual message, so nothing here can change
+what an apply does or says; the token stays in memory like the one python-keycloak fetches.
+
+Standard library only: this runs before anything heavy is imported."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# The commands that sign in as admin first thing, and for which a new realm's keys may be wanted.
+_SIGNING_IN = {"apply", "plan", "export"}
+_CREATING_REALMS = {"apply"}
+_TIMEOUT = 10.0
+
+
+class _OnAThread:
+    """A value computed on a daemon thread; take() gives it once, or None if it failed."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True, name="idp-early-start")
+        self._thread.start()
+
+    def _run(self, work: Callable[[], Any]) -> None:
+        try:
+            self._value = work()
+        except Exception:  # the CLI does the same work again and reports what went wrong
+            self._value = None
+
+    def take(self, timeout: float = _TIMEOUT) -> Any:
+        self._thread.join(timeout)
+        value, self._value = self._value, None
+        return value
+
+
+_sign_in: tuple[str, str, _OnAThread] | None = None
+
+
+def _password_grant(url: str, user: str, password: str) -> dict:
+    body = urllib.parse.urlencode({"grant_type": "password", "client_id": "admin-cli", "username": user,
+                                   "password": password}).encode()
+    request = urllib.request.Request(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body,
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=_TIMEOUT) as answer:
+        token = json.loads(answer.read())
+    if not isinstance(token, dict) or "access_token" not in token or "expires_in" not in token:
+        raise ValueError("not a token answer")
+    return token
+
+
+def begin(argv: list[str], env: Mapping[str, str]) -> None:
+    """Start what the command `argv` will need (nothing for other commands or --help)."""
+    global _sign_in
+    _sign_in = None
+    if not argv or argv[0] not in _SIGNING_IN or "--help" in argv:
+        return
+    url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
+    if url and user and password and not any(n.lower().endswith("_proxy") or n.lower() == "netrc" for n in env):
+        _sign_in = (url, user, _OnAThread(lambda: _password_grant(url, user, password)))
+    if argv[0] in _CREATING_REALMS:
+        from provisioner.key_pairs import SUPPLY
+        SUPPLY.ensure(1)
+
+
+def admin_token(url: str, user: str) -> dict | None:
+    """The token signed in for `url` as `user` while the CLI was imported, once; None if there is none."""
+    global _sign_in
+    if _sign_in is None or _sign_in[:2] != (url, user):
+        return None
+    token, _sign_in = _sign_in[2].take(), None
+    return token

@@ -1,0 +1,72 @@
+"""The admin sign-in started while the CLI is imported: used only for the same Keycloak and user, once,
+and only when it worked (a refused or broken sign-in leaves it to the CLI and its usual message)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from provisioner import early_start
+
+
+@pytest.fixture
+def keycloak() -> Iterator[dict]:
+    """A loopback stand-in for Keycloak's token endpoint; `answer` says what it replies."""
+    state = {"answer": (200, {"access_token": "a", "refresh_token": "r", "expires_in": 60}), "forms": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            state["forms"].append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            status, body = state["answer"]
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
+
+
+def _env(url: str) -> dict[str, str]:
+    return {"IDP_KEYCLOAK_URL": url, "IDP_ADMIN_USER": "admin", "IDP_ADMIN_PASSWORD": "pw"}
+
+
+def test_the_sign_in_is_taken_once_for_the_same_keycloak_and_user(keycloak):
+    early_start.begin(["plan"], _env(keycloak["url"]))
+    assert early_start.admin_token("http://elsewhere:8080", "admin") is None
+    assert early_start.admin_token(keycloak["url"], "other") is None
+    token = early_start.admin_token(keycloak["url"], "admin")
+    assert token and token["access_token"] == "a"
+    assert early_start.admin_token(keycloak["url"], "admin") is None, "once"
+    assert "grant_type=password" in keycloak["forms"][0] and "client_id=admin-cli" in keycloak["forms"][0]
+
+
+def test_a_refused_sign_in_is_left_to_the_cli(keycloak):
+    keycloak["answer"] = (401, {"error": "invalid_grant"})
+    early_start.begin(["apply", "--prune"], _env(keycloak["url"]))
+    assert early_start.admin_token(keycloak["url"], "admin") is None
+
+
+@pytest.mark.parametrize("argv", [["apply", "--help"], ["validate"], ["up"], []])
+def test_other_commands_start_nothing(keycloak, argv):
+    early_start.begin(argv, _env(keycloak["url"]))
+    assert early_start.admin_token(keycloak["url"], "admin") is None
+    assert keycloak["forms"] == []
+
+
+def test_with_a_proxy_set_the_cli_signs_in_itself(keycloak):
+    early_start.begin(["apply"], {**_env(keycloak["url"]), "HTTPS_PROXY": "http://proxy:3128"})
+    assert early_start.admin_token(keycloak["url"], "admin") is None
+    assert keycloak["forms"] == []
