@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -80,34 +79,21 @@ def unchanged(realms: Iterable[Mapping], digest: str) -> bool:
     return len(carrying) == expected
 
 
-def _post_form(url: str, fields: Mapping[str, str], timeout: float) -> dict:
-    body = urllib.parse.urlencode(fields).encode()
-    with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=timeout) as answer:
-        return json.loads(answer.read())
-
-
 def _get_json(url: str, token: str, timeout: float) -> object:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as answer:
         return json.loads(answer.read())
 
 
-def quick_unchanged(server_url: str, user: str, password: str, config_dir: Path, env: Mapping[str, str],
-                    timeout: float = 10.0) -> str | None:
-    """The digest if Keycloak's realms show it was applied last; None if anything differs or cannot
-    be told (Keycloak unreachable, refused sign-in): then the full apply runs and explains."""
-    if not config_dir.is_dir():
-        return None
-    digest = config_digest(config_dir, env, password)
-    base = server_url.rstrip("/")
+def realms_carry(server_url: str, token: str, digest: str, timeout: float = 10.0) -> bool:
+    """Whether Keycloak's realms show `digest` was applied last (one read, with an admin access token from
+    provisioner/early_start.py); False if anything differs or cannot be told (Keycloak unreachable, the
+    token refused): then the full apply runs and explains."""
     try:
-        token = _post_form(f"{base}/realms/master/protocol/openid-connect/token",
-                           {"grant_type": "password", "client_id": "admin-cli", "username": user,
-                            "password": password}, timeout)["access_token"]
-        realms = _get_json(f"{base}/admin/realms", token, timeout)
-    except (urllib.error.URLError, OSError, ValueError, KeyError):
-        return None
-    return digest if isinstance(realms, list) and unchanged(realms, digest) else None
+        realms = _get_json(f"{server_url.rstrip('/')}/admin/realms", token, timeout)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+    return isinstance(realms, list) and unchanged(realms, digest)
 
 
 def skipped_message(digest: str) -> str:

@@ -5,7 +5,8 @@ core, and until now Keycloak and the machine's other core sat idle meanwhile. Tw
 apply needs do not depend on anything imported there, so they start on threads at once:
 
 - the admin sign-in (a password grant: Keycloak spends about a tenth of a second on its hash), for an
-  explicit Keycloak (IDP_KEYCLOAK_URL with IDP_ADMIN_USER and IDP_ADMIN_PASSWORD);
+  explicit Keycloak (IDP_KEYCLOAK_URL with IDP_ADMIN_USER and IDP_ADMIN_PASSWORD); `--skip-unchanged`
+  decides with it (provisioner/entry.py), and a full apply after it signs in no second time;
 - one new realm's RSA key pairs (provisioner/key_pairs.py; OpenSSL works outside the GIL).
 
 Each result is taken only if it finished cleanly. Otherwise the CLI signs in or makes the keys
@@ -43,9 +44,12 @@ class _OnAThread:
         except Exception:  # the CLI does the same work again and reports what went wrong
             self._value = None
 
-    def take(self, timeout: float = _TIMEOUT) -> Any:
+    def peek(self, timeout: float = _TIMEOUT) -> Any:
         self._thread.join(timeout)
-        value, self._value = self._value, None
+        return self._value
+
+    def take(self, timeout: float = _TIMEOUT) -> Any:
+        value, self._value = self.peek(timeout), None
         return value
 
 
@@ -73,9 +77,18 @@ def begin(argv: list[str], env: Mapping[str, str]) -> None:
     url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
     if url and user and password and not any(n.lower().endswith("_proxy") or n.lower() == "netrc" for n in env):
         _sign_in = (url, user, _OnAThread(lambda: _password_grant(url, user, password)))
-    if argv[0] in _CREATING_REALMS:
+    # --skip-unchanged expects nothing to create; should it find otherwise, the apply makes the keys then.
+    if argv[0] in _CREATING_REALMS and "--skip-unchanged" not in argv:
         from provisioner.key_pairs import SUPPLY
         SUPPLY.ensure(1)
+
+
+def access_token(url: str, user: str) -> str | None:
+    """The early sign-in's access token, left in place for admin_token(); None if there is none."""
+    if _sign_in is None or _sign_in[:2] != (url, user):
+        return None
+    token = _sign_in[2].peek()
+    return token["access_token"] if token else None
 
 
 def admin_token(url: str, user: str) -> dict | None:

@@ -18,24 +18,28 @@ def _quick_skip(argv: list[str]) -> bool:
     url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
     if not (url and user and password):
         return False  # the local stack: its address and credentials are the CLI's to find
-    from provisioner.applied_digest import quick_unchanged, skipped_message
+    from provisioner import early_start
+    from provisioner.applied_digest import config_digest, realms_carry, skipped_message
     from provisioner.errors import IdpError
     from provisioner.settings import Settings
     try:
         config_dir = Settings.from_env().config_dir
     except IdpError:
         return False  # the CLI says what is wrong with the settings
-    digest = quick_unchanged(url, user, password, config_dir, env)
-    if digest is None:
+    if not config_dir.is_dir():
         return False
+    digest = config_digest(config_dir, env, password)
+    token = early_start.access_token(url, user)  # begun in main(), while the digest was computed
+    if token is None or not realms_carry(url, token, digest):
+        return False  # the full apply runs, and says what is wrong if anything is
     print(skipped_message(digest))
     return True
 
 
 def main() -> None:
+    from provisioner import early_start
+    early_start.begin(sys.argv[1:], os.environ)  # the sign-in and a realm's keys, while the rest is imported
     if _quick_skip(sys.argv[1:]):
         return
-    from provisioner import early_start
-    early_start.begin(sys.argv[1:], os.environ)  # the sign-in and a realm's keys, while the CLI is imported
     from provisioner.cli import app
     app()

@@ -3,9 +3,11 @@ says the last apply was of exactly this configuration."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from contract.names import APPLIED_DIGEST_ATTRIBUTE, MANAGED_ATTRIBUTE
+from provisioner import early_start
 from provisioner.applied_digest import config_digest, stamp, unchanged
 from provisioner.entry import _quick_skip
 
@@ -59,4 +61,6 @@ def test_the_quick_path_is_taken_only_for_a_plain_skip_against_an_explicit_keycl
     assert _quick_skip(["apply", "--skip-unchanged", "--prune"]) is False
     assert _quick_skip(["apply"]) is False
     assert _quick_skip(["apply", "--skip-unchanged", "--help"]) is False
+    assert _quick_skip(["apply", "--skip-unchanged"]) is False, "no early sign-in begun: the CLI signs in"
+    early_start.begin(["apply", "--skip-unchanged"], os.environ)
     assert _quick_skip(["apply", "--skip-unchanged"]) is False, "Keycloak unreachable: the full apply explains"
