@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Byte-compiled here, as pip does for what it installs (an editable install is left as source): with
+# PYTHONDONTWRITEBYTECODE set, as in many CI and container environments, every `idp` run would
+# otherwise compile its own modules again. Only what changed since is compiled.
 bootstrap: $(STAMP)
+	$(BIN)/python -m compileall -q contract provisioner webhooks
 
 ## run: install what is missing, start Keycloak + the service, apply every tenant in idp-config/
 run: bootstrap

@@ -5,6 +5,8 @@ roles the YAML lists. A scope mapping puts a role into the token; the client tak
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from keycloak import KeycloakAdmin
 
 from contract.names import (
@@ -17,6 +19,7 @@ from contract.names import (
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import MachineClient, Tenant
+from provisioner.errors import KeycloakApiError
 
 ROLE_DESCRIPTIONS = {
     BILLING_READER_ROLE: "Reads bound cards' gateway tokens and auto top-up choices through the service's API",
@@ -52,47 +55,62 @@ def _roles_change(admin: KeycloakAdmin, tenant: Tenant, missing: set[str]) -> Ch
     return Change(tenant.realm, "roles/api", "create", [f"+{r}" for r in sorted(missing)], create)
 
 
-def _held(admin: KeycloakAdmin, client_id: str | None) -> tuple[set[str], set[str]]:
-    """The API roles the machine client's service account holds, and those its tokens carry."""
-    if client_id is None:
-        return set(), set()
-    user = admin.get_client_service_account_user(client_id)
-    ours = set(SERVICE_API_ROLES)
-    assigned = {r["name"] for r in admin.get_realm_roles_of_user(user["id"])} & ours
-    scoped = {r["name"] for r in admin.get_realm_roles_of_client_scope(client_id)} & ours
-    return assigned, scoped
+@dataclass(frozen=True)
+class Held:
+    """A machine client, its service account, and the API roles the account holds and its tokens carry."""
+
+    client_id: str
+    user_id: str
+    assigned: frozenset[str]
+    scoped: frozenset[str]
+
+    @classmethod
+    def read(cls, admin: KeycloakAdmin, client_id: str) -> Held:
+        user = admin.get_client_service_account_user(client_id)
+        ours = set(SERVICE_API_ROLES)
+        assigned = {r["name"] for r in admin.get_realm_roles_of_user(user["id"])} & ours
+        scoped = {r["name"] for r in admin.get_realm_roles_of_client_scope(client_id)} & ours
+        return cls(client_id, user["id"], frozenset(assigned), frozenset(scoped))
 
 
 def _grants_change(admin: KeycloakAdmin, tenant: Tenant, client: MachineClient) -> Change:
     resource = f"api-access/{client.client_id}"
     wanted = set(client.roles)
     with keycloak_errors(f"reading the API roles of {client.client_id} in {tenant.realm}"):
-        assigned, scoped = _held(admin, admin.get_client_id(client.client_id))
+        client_id = admin.get_client_id(client.client_id)
+        held = Held.read(admin, client_id) if client_id is not None else None
+    assigned, scoped = (set(held.assigned), set(held.scoped)) if held else (set(), set())
     if assigned == wanted and scoped == wanted:
         return Change(tenant.realm, resource, "unchanged")
     details = ([f"+{r}" for r in sorted(wanted - assigned)] + [f"-{r}" for r in sorted(assigned - wanted)]
                + [f"token scope +{r}" for r in sorted(wanted - scoped)]
                + [f"token scope -{r}" for r in sorted(scoped - wanted)])
     action = "create" if not assigned and not scoped else "update"
-    return Change(tenant.realm, resource, action, details, lambda: _converge(admin, tenant, client))
+    return Change(tenant.realm, resource, action, details, lambda: _converge(admin, tenant, client, held))
 
 
-def _converge(admin: KeycloakAdmin, tenant: Tenant, client: MachineClient) -> None:
+def _converge(admin: KeycloakAdmin, tenant: Tenant, client: MachineClient, held: Held | None) -> None:
+    """Grant and scope exactly the YAML's roles, from what the plan read a moment before (`held`), or
+    read now (the client was created after the plan)."""
     admin.change_current_realm(tenant.realm)
     with keycloak_errors(f"granting API roles to {client.client_id} in {tenant.realm}"):
-        client_id = admin.get_client_id(client.client_id)
-        user = admin.get_client_service_account_user(client_id)
+        held = held or Held.read(admin, admin.get_client_id(client.client_id))
         wanted = set(client.roles)
-        assigned, scoped = _held(admin, client_id)
+        # One read for every API role (they were created a moment ago by this module if missing).
+        roles = {r["name"]: r for r in admin.get_realm_roles(search_text="idp-")}
 
         def pick(names: set[str]) -> list[dict]:
-            return [admin.get_realm_role(n) for n in sorted(names)]
+            missing = sorted(names - set(roles))
+            if missing:
+                raise KeycloakApiError(f"The realm role {missing[0]!r} is missing from {tenant.realm}.",
+                                       "Run `idp apply` again; it creates the service's API roles first.")
+            return [roles[n] for n in sorted(names)]
 
-        if wanted - assigned:
-            admin.assign_realm_roles(user["id"], pick(wanted - assigned))
-        if assigned - wanted:
-            admin.delete_realm_roles_of_user(user["id"], pick(assigned - wanted))
-        if wanted - scoped:
-            admin.assign_realm_roles_to_client_scope(client_id, pick(wanted - scoped))
-        if scoped - wanted:
-            admin.delete_realm_roles_of_client_scope(client_id, pick(scoped - wanted))
+        if wanted - held.assigned:
+            admin.assign_realm_roles(held.user_id, pick(wanted - held.assigned))
+        if held.assigned - wanted:
+            admin.delete_realm_roles_of_user(held.user_id, pick(held.assigned - wanted))
+        if wanted - held.scoped:
+            admin.assign_realm_roles_to_client_scope(held.client_id, pick(wanted - held.scoped))
+        if held.scoped - wanted:
+            admin.delete_realm_roles_of_client_scope(held.client_id, pick(held.scoped - wanted))

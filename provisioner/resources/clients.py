@@ -36,8 +36,10 @@ def _boolean_claim(name: str, attribute: str, claim: str) -> dict:
 def service_audience(service_client_id: str) -> dict:
     """The service among the access token's audiences, so the caller may call the service's API with it."""
     return {"name": "service audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+            # Every switch named: Keycloak fills in an unnamed one when a client is created with the mapper.
             "config": {"included.client.audience": service_client_id, "id.token.claim": "false",
-                       "access.token.claim": "true", "introspection.token.claim": "true"}}
+                       "access.token.claim": "true", "introspection.token.claim": "true",
+                       "userinfo.token.claim": "false"}}
 
 
 ACCOUNTS_MAPPER_CONFIG = {"id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true",
@@ -136,10 +138,9 @@ def client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | No
         def create() -> None:
             admin.change_current_realm(realm)
             with keycloak_errors(f"creating client {want['clientId']} in {realm}"):
-                internal_id = admin.create_client(want)
+                # The mappers come with the client, in its one creation request.
+                internal_id = admin.create_client({**want, "protocolMappers": list(mappers)} if mappers else want)
                 _add_default_scopes(admin, internal_id, default_scopes, present=set())
-                for mapper in mappers:
-                    admin.add_mapper_to_client(internal_id, mapper)
 
         return [Change(realm, resource, "create", [f"default scopes +{s}" for s in default_scopes], create)]
     changes = []
@@ -168,6 +169,8 @@ def client_changes(admin: KeycloakAdmin, realm: str, want: dict, have: dict | No
 
 
 def _add_default_scopes(admin: KeycloakAdmin, client_id: str, names: list[str], present: set[str]) -> None:
+    if not set(names) - present:
+        return
     with keycloak_errors("assigning default client scopes"):
         scopes = {s["name"]: s["id"] for s in admin.get_client_scopes()}
         optional = {s["name"] for s in admin.get_client_optional_client_scopes(client_id)}
