@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -22,11 +23,25 @@ def keycloak_errors(doing: str) -> Iterator[None]:
         raise KeycloakApiError(f"Keycloak refused the admin credentials while {doing}.",
                                "Check IDP_ADMIN_USER/IDP_ADMIN_PASSWORD or the state folder's admin.json.") from exc
     except KeycloakConnectionError as exc:
+        if _certificate_refused(exc):
+            raise KeycloakApiError(f"Keycloak's TLS certificate was not trusted while {doing}: {exc.__cause__}",
+                                   "If the certificate is right, point REQUESTS_CA_BUNDLE at the CA file that "
+                                   "signed it.") from exc
         raise KeycloakApiError(f"Keycloak could not be reached while {doing}: {exc}",
                                "Is it running? `idp status` tells.") from exc
     except KeycloakError as exc:
         body = exc.error_message.decode(errors="replace") if isinstance(exc.error_message, bytes) else exc.error_message
         raise KeycloakApiError(f"Keycloak answered {exc.response_code} while {doing}: {body}") from exc
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether a failed connection was a TLS certificate check (python-keycloak says only "Can't connect")."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _environment_routes_requests(env: Mapping[str, str]) -> bool:
@@ -53,9 +68,13 @@ def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
     with keycloak_errors("signing in as admin"):
         # The sign-in may have been done while the CLI was imported (provisioner/early_start.py); the
         # credentials stay, for python-keycloak to sign in again when the token runs out.
+        # verify=False reaches only the asyncio client python-keycloak builds beside its requests session
+        # and idp never uses: building it with verification loads the whole CA bundle (35 ms of every run).
+        # Every request idp sends verifies as before: the session's setting is put back at once.
         admin = KeycloakAdmin(server_url=server_url, username=username, password=password, realm_name="master",
-                              user_realm_name="master", timeout=30, max_retries=2,
+                              user_realm_name="master", timeout=30, max_retries=2, verify=False,
                               token=early_start.admin_token(server_url, username))
+        admin.connection.verify = True
         _read_environment_once(admin, os.environ)
         admin.get_realm("master")  # fail now, with a clear message, rather than at the first change
     return admin
