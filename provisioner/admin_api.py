@@ -11,6 +11,7 @@ from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from provisioner import early_start
+from provisioner.admin_sign_in import AdminSignIn
 from provisioner.errors import KeycloakApiError
 
 
@@ -21,7 +22,8 @@ def keycloak_errors(doing: str) -> Iterator[None]:
         yield
     except KeycloakAuthenticationError as exc:
         raise KeycloakApiError(f"Keycloak refused the admin credentials while {doing}.",
-                               "Check IDP_ADMIN_USER/IDP_ADMIN_PASSWORD or the state folder's admin.json.") from exc
+                               "Check IDP_ADMIN_USER/IDP_ADMIN_PASSWORD (or IDP_ADMIN_CLIENT_ID/"
+                               "IDP_ADMIN_CLIENT_SECRET), or the state folder's admin.json.") from exc
     except KeycloakConnectionError as exc:
         if _certificate_refused(exc):
             raise KeycloakApiError(f"Keycloak's TLS certificate was not trusted while {doing}: {exc.__cause__}",
@@ -64,16 +66,24 @@ def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None
 
 
 def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
-    """An admin client logged in to the master realm; switch realms with change_current_realm."""
-    with keycloak_errors("signing in as admin"):
+    """An admin client signed in to the master realm as an admin user; switch realms with change_current_realm."""
+    return connect_as(server_url, AdminSignIn(user=username, password=password))
+
+
+def connect_as(server_url: str, sign_in: AdminSignIn) -> KeycloakAdmin:
+    """An admin client signed in to the master realm as a user or a service account (admin_sign_in.py)."""
+    with keycloak_errors(f"signing in as admin ({sign_in.who})"):
         # The sign-in may have been done while the CLI was imported (provisioner/early_start.py); the
         # credentials stay, for python-keycloak to sign in again when the token runs out.
         # verify=False reaches only the asyncio client python-keycloak builds beside its requests session
         # and idp never uses: building it with verification loads the whole CA bundle (35 ms of every run).
         # Every request idp sends verifies as before: the session's setting is put back at once.
-        admin = KeycloakAdmin(server_url=server_url, username=username, password=password, realm_name="master",
-                              user_realm_name="master", timeout=30, max_retries=2, verify=False,
-                              token=early_start.admin_token(server_url, username))
+        credentials = ({"client_id": sign_in.client_id, "client_secret_key": sign_in.client_secret,
+                        "grant_type": "client_credentials"} if sign_in.client_id
+                       else {"username": sign_in.user, "password": sign_in.password})
+        admin = KeycloakAdmin(server_url=server_url, realm_name="master", user_realm_name="master", timeout=30,
+                              max_retries=2, verify=False, token=early_start.admin_token(server_url, sign_in.who),
+                              **credentials)
         admin.connection.verify = True
         _read_environment_once(admin, os.environ)
         admin.get_realm("master")  # fail now, with a clear message, rather than at the first change

@@ -216,7 +216,7 @@ def plan(prune: Annotated[bool, typer.Option(help="Also list managed realms/clie
 
 def _apply(settings: Settings, prune: bool, skip_unchanged: bool = False) -> None:
     target = open_target(settings)
-    digest = applied_digest.config_digest(settings.config_dir, target.env, target.admin_password)
+    digest = applied_digest.config_digest(settings.config_dir, target.env, target.admin_secret)
     if skip_unchanged and not prune and applied_digest.unchanged(reconcile.realms(target.admin), digest):
         console.print(applied_digest.skipped_message(digest), highlight=False)
         return

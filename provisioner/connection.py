@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
 
-from provisioner.admin_api import connect
+from provisioner import admin_sign_in
+from provisioner.admin_api import connect, connect_as
 from provisioner.errors import IdpError
 from provisioner.runtime.stack import require_running
 from provisioner.runtime.state import StateDir, stack_secrets
@@ -21,8 +22,9 @@ class Target:
     url: str
     admin: KeycloakAdmin
     env: dict[str, str]
-    # Kept for keying what must not be guessable from a realm's attributes (provisioner/applied_digest.py).
-    admin_password: str
+    # The admin password or client secret, for keying what must not be guessable from a realm's
+    # attributes (provisioner/applied_digest.py).
+    admin_secret: str
 
 
 def open_target(settings: Settings) -> Target:
@@ -30,11 +32,12 @@ def open_target(settings: Settings) -> Target:
     env = dict(os.environ)
     url = env.get("IDP_KEYCLOAK_URL")
     if url:
-        user, password = env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
-        if not user or not password:
-            raise IdpError("IDP_KEYCLOAK_URL is set but IDP_ADMIN_USER or IDP_ADMIN_PASSWORD is not.",
-                           "Set both, or unset IDP_KEYCLOAK_URL to use the local stack.")
-        return Target(url, connect(url, user, password), env, password)
+        sign_in = admin_sign_in.from_env(env)
+        if sign_in is None:
+            raise IdpError("IDP_KEYCLOAK_URL is set but no admin sign-in is.",
+                           "Set IDP_ADMIN_USER and IDP_ADMIN_PASSWORD, or a service account's IDP_ADMIN_CLIENT_ID "
+                           "and IDP_ADMIN_CLIENT_SECRET; or unset IDP_KEYCLOAK_URL to use the local stack.")
+        return Target(url, connect_as(url, sign_in), env, sign_in.secret)
     local, creds = require_running(settings)
     # The local realms send mail to the dev sink of this very stack, and their service client
     # uses the secret the stack generated for the service.

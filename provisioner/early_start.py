@@ -4,8 +4,8 @@ Importing the CLI (pydantic, python-keycloak and its HTTP stacks) takes about ha
 core, and until now Keycloak and the machine's other core sat idle meanwhile. Two things a first
 apply needs do not depend on anything imported there, so they start on threads at once:
 
-- the admin sign-in (a password grant: Keycloak spends about a tenth of a second on its hash), for an
-  explicit Keycloak (IDP_KEYCLOAK_URL with IDP_ADMIN_USER and IDP_ADMIN_PASSWORD); `--skip-unchanged`
+- the admin sign-in (for a password, Keycloak spends about a tenth of a second on its hash), for an
+  explicit Keycloak (IDP_KEYCLOAK_URL and a sign-in: provisioner/admin_sign_in.py); `--skip-unchanged`
   decides with it (provisioner/entry.py), and a full apply after it signs in no second time;
 - one new realm's RSA key pairs (provisioner/key_pairs.py; OpenSSL works outside the GIL).
 
@@ -23,6 +23,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from provisioner import admin_sign_in
+from provisioner.admin_sign_in import AdminSignIn
+from provisioner.errors import IdpError
 
 # The commands that sign in as admin first thing, and for which a new realm's keys may be wanted.
 _SIGNING_IN = {"apply", "plan", "export"}
@@ -56,9 +60,8 @@ class _OnAThread:
 _sign_in: tuple[str, str, _OnAThread] | None = None
 
 
-def _password_grant(url: str, user: str, password: str) -> dict:
-    body = urllib.parse.urlencode({"grant_type": "password", "client_id": "admin-cli", "username": user,
-                                   "password": password}).encode()
+def _token_grant(url: str, sign_in: AdminSignIn) -> dict:
+    body = urllib.parse.urlencode(sign_in.token_form()).encode()
     request = urllib.request.Request(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body,
                                      method="POST")
     with urllib.request.urlopen(request, timeout=_TIMEOUT) as answer:
@@ -74,27 +77,32 @@ def begin(argv: list[str], env: Mapping[str, str]) -> None:
     _sign_in = None
     if not argv or argv[0] not in _SIGNING_IN or "--help" in argv:
         return
-    url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
-    if url and user and password and not any(n.lower().endswith("_proxy") or n.lower() == "netrc" for n in env):
-        _sign_in = (url, user, _OnAThread(lambda: _password_grant(url, user, password)))
+    url = env.get("IDP_KEYCLOAK_URL")
+    try:
+        sign_in = admin_sign_in.from_env(env) if url else None
+    except IdpError:
+        sign_in = None  # the CLI says what is wrong with the variables
+    if url and sign_in and not any(n.lower().endswith("_proxy") or n.lower() == "netrc" for n in env):
+        _sign_in = (url, sign_in.who, _OnAThread(lambda: _token_grant(url, sign_in)))
     # --skip-unchanged expects nothing to create; should it find otherwise, the apply makes the keys then.
     if argv[0] in _CREATING_REALMS and "--skip-unchanged" not in argv:
         from provisioner.key_pairs import SUPPLY
         SUPPLY.ensure(1)
 
 
-def access_token(url: str, user: str) -> str | None:
+def access_token(url: str, who: str) -> str | None:
     """The early sign-in's access token, left in place for admin_token(); None if there is none."""
-    if _sign_in is None or _sign_in[:2] != (url, user):
+    if _sign_in is None or _sign_in[:2] != (url, who):
         return None
     token = _sign_in[2].peek()
     return token["access_token"] if token else None
 
 
-def admin_token(url: str, user: str) -> dict | None:
-    """The token signed in for `url` as `user` while the CLI was imported, once; None if there is none."""
+def admin_token(url: str, who: str) -> dict | None:
+    """The token signed in for `url` as `who` (AdminSignIn.who) while the CLI was imported, once; None if
+    there is none."""
     global _sign_in
-    if _sign_in is None or _sign_in[:2] != (url, user):
+    if _sign_in is None or _sign_in[:2] != (url, who):
         return None
     token, _sign_in = _sign_in[2].take(), None
     return token

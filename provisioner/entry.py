@@ -15,21 +15,24 @@ def _quick_skip(argv: list[str]) -> bool:
     if set(argv[1:]) - {"--skip-unchanged"}:
         return False  # other options (--help among them): the CLI parses them
     env = os.environ
-    url, user, password = env.get("IDP_KEYCLOAK_URL"), env.get("IDP_ADMIN_USER"), env.get("IDP_ADMIN_PASSWORD")
-    if not (url and user and password):
+    url = env.get("IDP_KEYCLOAK_URL")
+    if not url:
         return False  # the local stack: its address and credentials are the CLI's to find
-    from provisioner import early_start
+    from provisioner import admin_sign_in, early_start
     from provisioner.applied_digest import config_digest, realms_carry, skipped_message
     from provisioner.errors import IdpError
     from provisioner.settings import Settings
     try:
         config_dir = Settings.from_env().config_dir
+        sign_in = admin_sign_in.from_env(env)
     except IdpError:
         return False  # the CLI says what is wrong with the settings
+    if sign_in is None:
+        return False
     if not config_dir.is_dir():
         return False
-    digest = config_digest(config_dir, env, password)
-    token = early_start.access_token(url, user)  # begun in main(), while the digest was computed
+    digest = config_digest(config_dir, env, sign_in.secret)
+    token = early_start.access_token(url, sign_in.who)  # begun in main(), while the digest was computed
     if token is None or not realms_carry(url, token, digest):
         return False  # the full apply runs, and says what is wrong if anything is
     print(skipped_message(digest))

@@ -174,6 +174,48 @@ def test_skip_unchanged_reads_one_list_and_still_applies_a_changed_yaml(stack, a
     admin.delete_realm(realm)
 
 
+def test_a_service_account_signs_in_for_apply_and_skip(stack, admin, tmp_path):
+    # Keycloak's way for pipelines: a master client whose service account holds the admin role.
+    client_id, realm = f"idp-ci-{uuid.uuid4().hex[:6]}", f"t-sa-{uuid.uuid4().hex[:8]}"
+    admin.change_current_realm("master")
+    internal = admin.create_client({"clientId": client_id, "publicClient": False, "serviceAccountsEnabled": True,
+                                    "standardFlowEnabled": False, "directAccessGrantsEnabled": False})
+    try:
+        account = admin.get_client_service_account_user(internal)
+        admin.assign_realm_roles(account["id"], [admin.get_realm_role("admin")])
+        secret = admin.get_client_secrets(internal)["value"]
+        config = write_tenant_config(tmp_path, realm, "cloud")
+        with CountingProxy(stack.keycloak_url) as proxy:
+            env = {name: value for name, value in stack.env().items() if not name.startswith("IDP_ADMIN_")}
+            env |= {"IDP_CONFIG_DIR": str(config), "IDP_KEYCLOAK_URL": proxy.url, "IDP_ADMIN_CLIENT_ID": client_id,
+                    "IDP_ADMIN_CLIENT_SECRET": secret, "IDP_SMTP_HOST": "127.0.0.1",
+                    "IDP_SMTP_PORT": str(stack.settings.smtp_port),
+                    "IDP_SERVICE_CLIENT_SECRET": stack.secrets.service_client_secret,
+                    "IDP_SERVICE_PUBLIC_URL": stack.settings.service_url}
+
+            def run(*args: str) -> subprocess.CompletedProcess:
+                return subprocess.run([IDP, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+            applied = run("apply")
+            assert applied.returncode == 0, applied.stdout + applied.stderr
+            assert f"+ {realm}: realm created" in applied.stdout
+            assert proxy.requests[("POST", "/realms/master/protocol/openid-connect/token")] == 1, "one sign-in"
+            proxy.requests.clear()
+            skipped = run("apply", "--skip-unchanged")
+            assert skipped.returncode == 0 and "as last applied" in skipped.stdout, skipped.stdout + skipped.stderr
+            assert sum(proxy.requests.values()) == 2, proxy.requests  # the client's sign-in, the realm list
+
+            env["IDP_ADMIN_CLIENT_SECRET"] = "wrong"
+            refused = run("apply")
+            assert refused.returncode == 4 and "refused the admin credentials" in refused.stderr, refused.stderr
+            assert "Traceback" not in refused.stderr
+    finally:
+        admin.change_current_realm("master")
+        admin.delete_client(internal)
+        if realm in {r["realm"] for r in admin.get_realms()}:
+            admin.delete_realm(realm)
+
+
 def test_prune_is_explicit_and_listed_in_the_plan_first(stack, admin, tmp_path):
     keep, drop = f"t-keep-{uuid.uuid4().hex[:6]}", f"t-drop-{uuid.uuid4().hex[:6]}"
     config = write_tenant_config(tmp_path, keep, "console")

@@ -45,28 +45,42 @@ def _env(url: str) -> dict[str, str]:
 
 def test_the_sign_in_is_taken_once_for_the_same_keycloak_and_user(keycloak):
     early_start.begin(["plan"], _env(keycloak["url"]))
-    assert early_start.admin_token("http://elsewhere:8080", "admin") is None
-    assert early_start.admin_token(keycloak["url"], "other") is None
-    token = early_start.admin_token(keycloak["url"], "admin")
+    assert early_start.admin_token("http://elsewhere:8080", "user admin") is None
+    assert early_start.admin_token(keycloak["url"], "user other") is None
+    assert early_start.access_token(keycloak["url"], "user admin") == "a", "looked at, left in place"
+    token = early_start.admin_token(keycloak["url"], "user admin")
     assert token and token["access_token"] == "a"
-    assert early_start.admin_token(keycloak["url"], "admin") is None, "once"
+    assert early_start.admin_token(keycloak["url"], "user admin") is None, "once"
     assert "grant_type=password" in keycloak["forms"][0] and "client_id=admin-cli" in keycloak["forms"][0]
 
 
 def test_a_refused_sign_in_is_left_to_the_cli(keycloak):
     keycloak["answer"] = (401, {"error": "invalid_grant"})
     early_start.begin(["apply", "--prune"], _env(keycloak["url"]))
-    assert early_start.admin_token(keycloak["url"], "admin") is None
+    assert early_start.admin_token(keycloak["url"], "user admin") is None
+
+
+def test_a_service_account_signs_in_with_its_client_secret(keycloak):
+    early_start.begin(["apply"], {"IDP_KEYCLOAK_URL": keycloak["url"], "IDP_ADMIN_CLIENT_ID": "idp-ci",
+                                  "IDP_ADMIN_CLIENT_SECRET": "s3"})
+    assert early_start.admin_token(keycloak["url"], "client idp-ci")["access_token"] == "a"
+    form = keycloak["forms"][0]
+    assert "grant_type=client_credentials" in form and "client_id=idp-ci" in form and "client_secret=s3" in form
+
+
+def test_half_a_pair_is_left_to_the_cli_to_explain(keycloak):
+    early_start.begin(["apply"], {"IDP_KEYCLOAK_URL": keycloak["url"], "IDP_ADMIN_CLIENT_ID": "idp-ci"})
+    assert keycloak["forms"] == []
 
 
 @pytest.mark.parametrize("argv", [["apply", "--help"], ["validate"], ["up"], []])
 def test_other_commands_start_nothing(keycloak, argv):
     early_start.begin(argv, _env(keycloak["url"]))
-    assert early_start.admin_token(keycloak["url"], "admin") is None
+    assert early_start.admin_token(keycloak["url"], "user admin") is None
     assert keycloak["forms"] == []
 
 
 def test_with_a_proxy_set_the_cli_signs_in_itself(keycloak):
     early_start.begin(["apply"], {**_env(keycloak["url"]), "HTTPS_PROXY": "http://proxy:3128"})
-    assert early_start.admin_token(keycloak["url"], "admin") is None
+    assert early_start.admin_token(keycloak["url"], "user admin") is None
     assert keycloak["forms"] == []
