@@ -221,8 +221,8 @@ def _apply(settings: Settings, prune: bool, skip_unchanged: bool = False) -> Non
         console.print(applied_digest.skipped_message(digest), highlight=False)
         return
     tenants = load_tenants(settings.config_dir, target.env)
-    done = reconcile.apply(target.admin, tenants, console, prune)
-    stamped = reconcile.record_digest(target.admin, tenants, applied_digest.stamp(digest, len(tenants)))
+    done, stamped = reconcile.apply_and_record(target.admin, tenants, console, prune,
+                                               applied_digest.stamp(digest, len(tenants)))
     writes = sum(1 for c in done if c.is_write)
     console.print(f"Applied {writes} change(s)." if writes else "No changes. Keycloak matches the YAML.")
     if stamped and not writes:

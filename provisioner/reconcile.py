@@ -23,13 +23,13 @@ def realms(admin: KeycloakAdmin) -> list[dict]:
         return admin.get_realms()
 
 
-def record_digest(admin: KeycloakAdmin, tenants: list[Tenant], stamp: str) -> int:
+def record_digest(admin: KeycloakAdmin, tenants: list[Tenant], stamp: str, listing: list[dict] | None = None) -> int:
     """Put the applied digest on each tenant's realm that lacks it (see provisioner/applied_digest.py);
     how many realms were written. An unchanged apply of unchanged YAML finds them all stamped and
-    writes nothing."""
+    writes nothing. `listing`: the realms as apply() last read them, if it did (saves a read)."""
     declared = {t.realm for t in tenants}
     written = 0
-    for realm in realms(admin):
+    for realm in realms(admin) if listing is None else listing:
         attributes = realm.get("attributes") or {}
         if realm["realm"] not in declared or attributes.get(APPLIED_DIGEST_ATTRIBUTE) == stamp:
             continue
@@ -46,11 +46,14 @@ def plan_tenant(admin: KeycloakAdmin, tenant: Tenant, prune: bool = False) -> li
     return [change for module in RESOURCES for change in module.plan(admin, tenant, exists, prune)]
 
 
-def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool) -> list[Change]:
-    """Realms this tool created that no YAML declares any more; deleted only with prune."""
+def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool,
+                  realms: list[dict] | None = None) -> list[Change]:
+    """Realms this tool created that no YAML declares any more; deleted only with prune. `realms`: the
+    realm list if already read."""
     declared = {t.realm for t in tenants}
-    with keycloak_errors("listing realms"):
-        realms = admin.get_realms()
+    if realms is None:
+        with keycloak_errors("listing realms"):
+            realms = admin.get_realms()
     changes = []
     for realm in sorted(realms, key=lambda r: r["realm"]):
         name = realm["realm"]
@@ -77,6 +80,19 @@ def plan(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool = False) -> li
 def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: bool = False) -> list[Change]:
     """Make Keycloak match the YAML; returns what was done. Reads before every write, so a second
     run finds nothing to do and sends no write request."""
+    return _apply(admin, tenants, console, prune)[0]
+
+
+def apply_and_record(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: bool,
+                     stamp: str) -> tuple[list[Change], int]:
+    """apply(), then record `stamp` as the applied digest (record_digest) from the same final read of
+    the realms that found the orphaned ones; what was done, and how many realms were stamped."""
+    done, listing = _apply(admin, tenants, console, prune)
+    return done, record_digest(admin, tenants, stamp, listing)
+
+
+def _apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: bool
+           ) -> tuple[list[Change], list[dict]]:
     done: list[Change] = []
     try:
         for change in master_realm.plan(admin):
@@ -94,12 +110,15 @@ def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: 
         done.extend(changes)
         if error is not None:
             raise error
-    for change in orphan_realms(admin, tenants, prune):
+    listing = realms(admin)
+    deleted = set()
+    for change in orphan_realms(admin, tenants, prune, listing):
         if change.is_write and change.run is not None:
             change.run()
+            deleted.add(change.realm)
         log_decisions(console, [change])
         done.append(change)
-    return done
+    return done, [r for r in listing if r["realm"] not in deleted]
 
 
 _STYLE = {"create": ("+", "green", "created"), "update": ("~", "yellow", "updated"),

@@ -20,6 +20,7 @@ from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import MachineClient, Tenant
 from provisioner.errors import KeycloakApiError
+from provisioner.resources import realm_roles
 
 ROLE_DESCRIPTIONS = {
     BILLING_READER_ROLE: "Reads bound cards' gateway tokens and auto top-up choices through the service's API",
@@ -49,8 +50,8 @@ def _roles_change(admin: KeycloakAdmin, tenant: Tenant, missing: set[str]) -> Ch
     def create() -> None:
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"creating the service's API roles in {tenant.realm}"):
-            for name in sorted(missing):
-                admin.create_realm_role({"name": name, "description": ROLE_DESCRIPTIONS[name]}, skip_exists=True)
+            realm_roles.create_missing(admin, [{"name": name, "description": ROLE_DESCRIPTIONS[name]}
+                                               for name in sorted(missing)])
 
     return Change(tenant.realm, "roles/api", "create", [f"+{r}" for r in sorted(missing)], create)
 

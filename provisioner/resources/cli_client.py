@@ -29,6 +29,7 @@ from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 from provisioner.errors import KeycloakApiError
+from provisioner.resources import realm_roles
 from provisioner.resources.clients import claim_mappers, client_changes
 
 RESOURCE = "cli-client"
@@ -167,7 +168,7 @@ def _role_change(admin: KeycloakAdmin, tenant: Tenant) -> Change | None:
     def create() -> None:
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"creating the {API_ACCESS_ROLE} role in {tenant.realm}"):
-            admin.create_realm_role({"name": API_ACCESS_ROLE, "description": ROLE_DESCRIPTION}, skip_exists=True)
+            realm_roles.create_missing(admin, [{"name": API_ACCESS_ROLE, "description": ROLE_DESCRIPTION}])
 
     return Change(tenant.realm, f"{RESOURCE}/role", "create", [f"+{API_ACCESS_ROLE}"], create)
 
