@@ -41,7 +41,7 @@ from contract.names import CLI_FLOW
 from provisioner.admin_api import connect
 from provisioner.export import stable_flow_id
 from tests.support.counting_proxy import CountingProxy
-from tests.support.stack import ROOT, write_tenant_config
+from tests.support.stack import ROOT, master_service_account, write_tenant_config
 
 PEER_BUILD = ROOT.parent / "shared" / "peers" / "keycloak-config-cli" / "build.sh"
 IDP = str(ROOT / ".venv" / "bin" / "idp")
@@ -117,17 +117,6 @@ def _peer_realm_file(folder: Path, realm: str) -> Path:
     return path
 
 
-def _service_account(admin, client_id: str) -> tuple[str, str, str]:
-    """A master realm client whose service account holds the admin role (Keycloak's sign-in for
-    automation): its client id, secret and internal id."""
-    admin.change_current_realm("master")
-    internal = admin.create_client({"clientId": client_id, "publicClient": False, "serviceAccountsEnabled": True,
-                                    "standardFlowEnabled": False, "directAccessGrantsEnabled": False})
-    account = admin.get_client_service_account_user(internal)
-    admin.assign_realm_roles(account["id"], [admin.get_realm_role("admin")])
-    return client_id, admin.get_client_secrets(internal)["value"], internal
-
-
 def _config(folder: Path, realms: list[str], overrides: dict | None = None) -> Path:
     target = folder / uuid.uuid4().hex[:6]
     for realm in realms:
@@ -169,9 +158,11 @@ def main(mode: str = "full") -> None:
             tools.peer(_peer_realm_file(folder, realm(f"warm-peer-{warm}")), direct, parallel=bool(warm % 2))
         # idp applies a tenant's independent parts side by side; the peer can too (--import.parallel), so
         # its first apply is measured both ways and ours is held against the faster.
+        rounds = 3 if mode == "full" else 1
+        quick_rounds = 5 if mode == "full" else 1  # our no-op runs take under a second: more of them
         ours_firsts: list[float] = []
         peer_firsts: dict[bool, list[float]] = {False: [], True: []}
-        for round_ in range(3 if mode == "full" else 1):
+        for round_ in range(rounds):
             ours_realm = realm(f"ours-{round_}")
             ours_config = _config(folder, [ours_realm])
             peer_files = {parallel: _peer_realm_file(folder, realm(f"peer-{'p' if parallel else 's'}{round_}"))
@@ -186,8 +177,6 @@ def main(mode: str = "full") -> None:
         peer_serial, peer_parallel = (statistics.median(peer_firsts[p]) for p in (False, True))
         peer_first = min(peer_serial, peer_parallel)
         peer_file = peer_files[False]
-        rounds = 3 if mode == "full" else 1
-        quick_rounds = 5 if mode == "full" else 1  # our no-op runs take under a second: more of them
         noops = [tools.ours(ours_config, direct) for _ in range(quick_rounds)]
         assert all("No changes" in done.stdout for _, done in noops), noops[-1][1].stdout[-500:]
         skips = [tools.ours(ours_config, direct, "--skip-unchanged") for _ in range(quick_rounds)]
@@ -198,7 +187,7 @@ def main(mode: str = "full") -> None:
 
         # The same with a service account for both tools (client credentials, as Keycloak recommends for
         # pipelines): Keycloak checks a client secret directly, where it hashes a password at every sign-in.
-        account = _service_account(admin, f"bench-{run}-ci")
+        account = master_service_account(admin, f"bench-{run}-ci")
         made_clients.append(account[2])
         sa_firsts, sa_peer_firsts = [], []
         for round_ in range(rounds):

@@ -46,18 +46,13 @@ def _certificate_refused(exc: BaseException) -> bool:
     return False
 
 
-def _environment_routes_requests(env: Mapping[str, str]) -> bool:
-    """Whether a variable makes requests route a request differently (a proxy) or sign in (netrc)."""
-    return any(name.lower().endswith("_proxy") or name.lower() == "netrc" for name in env)
-
-
 def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None:
     """requests scans the whole environment before every request (proxies, CA bundle): a tenant's first
     apply is about 150 requests, and the scans took a tenth of its time. With no proxy set, the one
     thing they can find is a CA bundle: taken here, once, as requests would take it, and the scans
     are left out. With a proxy set they stay, since which hosts it covers is for requests to judge."""
     session = getattr(admin.connection, "_s", None)
-    if session is None or _environment_routes_requests(env):
+    if session is None or early_start.environment_routes_requests(env):
         return
     bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
     if bundle and admin.connection.verify is True and str(admin.connection.base_url).startswith("https:"):

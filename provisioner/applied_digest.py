@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from contract.names import APPLIED_DIGEST_ATTRIBUTE, MANAGED_ATTRIBUTE
+from provisioner import early_start
 from provisioner.config.env_refs import ENV_REF
 
 # The code that decides what an apply writes: a new version of it may write differently.
@@ -79,18 +80,15 @@ def unchanged(realms: Iterable[Mapping], digest: str) -> bool:
     return len(carrying) == expected
 
 
-def _get_json(url: str, token: str, timeout: float) -> object:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
-        return json.loads(answer.read())
-
-
-def realms_carry(server_url: str, token: str, digest: str, timeout: float = 10.0) -> bool:
+def realms_carry(server_url: str, token: str, digest: str) -> bool:
     """Whether Keycloak's realms show `digest` was applied last (one read, with an admin access token from
     provisioner/early_start.py); False if anything differs or cannot be told (Keycloak unreachable, the
     token refused): then the full apply runs and explains."""
+    request = urllib.request.Request(f"{server_url.rstrip('/')}/admin/realms",
+                                     headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
     try:
-        realms = _get_json(f"{server_url.rstrip('/')}/admin/realms", token, timeout)
+        with early_start.open_url(request) as answer:
+            realms = json.loads(answer.read())
     except (urllib.error.URLError, OSError, ValueError):
         return False
     return isinstance(realms, list) and unchanged(realms, digest)

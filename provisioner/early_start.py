@@ -18,6 +18,8 @@ Standard library only: this runs before anything heavy is imported."""
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import threading
 import urllib.parse
 import urllib.request
@@ -60,11 +62,24 @@ class _OnAThread:
 _sign_in: tuple[str, str, _OnAThread] | None = None
 
 
-def _token_grant(url: str, sign_in: AdminSignIn) -> dict:
+def environment_routes_requests(env: Mapping[str, str]) -> bool:
+    """Whether a variable makes requests route a request differently (a proxy) or sign in (netrc)."""
+    return any(name.lower().endswith("_proxy") or name.lower() == "netrc" for name in env)
+
+
+def open_url(request: urllib.request.Request, env: Mapping[str, str] = os.environ) -> Any:
+    """urllib's urlopen, trusting for https the CA file requests would (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE),
+    so the early sign-in and the quick skip accept what the CLI accepts."""
+    bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
+    context = ssl.create_default_context(cafile=bundle) if bundle and request.full_url.startswith("https:") else None
+    return urllib.request.urlopen(request, timeout=_TIMEOUT, context=context)
+
+
+def _token_grant(url: str, sign_in: AdminSignIn, env: Mapping[str, str]) -> dict:
     body = urllib.parse.urlencode(sign_in.token_form()).encode()
     request = urllib.request.Request(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body,
                                      method="POST")
-    with urllib.request.urlopen(request, timeout=_TIMEOUT) as answer:
+    with open_url(request, env) as answer:
         token = json.loads(answer.read())
     if not isinstance(token, dict) or "access_token" not in token or "expires_in" not in token:
         raise ValueError("not a token answer")
@@ -82,27 +97,31 @@ def begin(argv: list[str], env: Mapping[str, str]) -> None:
         sign_in = admin_sign_in.from_env(env) if url else None
     except IdpError:
         sign_in = None  # the CLI says what is wrong with the variables
-    if url and sign_in and not any(n.lower().endswith("_proxy") or n.lower() == "netrc" for n in env):
-        _sign_in = (url, sign_in.who, _OnAThread(lambda: _token_grant(url, sign_in)))
+    if url and sign_in and not environment_routes_requests(env):
+        _sign_in = (url, sign_in.who, _OnAThread(lambda: _token_grant(url, sign_in, env)))
     # --skip-unchanged expects nothing to create; should it find otherwise, the apply makes the keys then.
     if argv[0] in _CREATING_REALMS and "--skip-unchanged" not in argv:
         from provisioner.key_pairs import SUPPLY
         SUPPLY.ensure(1)
 
 
+def _begun(url: str, who: str) -> _OnAThread | None:
+    """The early sign-in, if one was begun for `url` as `who` (AdminSignIn.who)."""
+    return _sign_in[2] if _sign_in is not None and _sign_in[:2] == (url, who) else None
+
+
 def access_token(url: str, who: str) -> str | None:
     """The early sign-in's access token, left in place for admin_token(); None if there is none."""
-    if _sign_in is None or _sign_in[:2] != (url, who):
-        return None
-    token = _sign_in[2].peek()
+    begun = _begun(url, who)
+    token = begun.peek() if begun else None
     return token["access_token"] if token else None
 
 
 def admin_token(url: str, who: str) -> dict | None:
-    """The token signed in for `url` as `who` (AdminSignIn.who) while the CLI was imported, once; None if
-    there is none."""
+    """The token signed in for `url` as `who` while the CLI was imported, once; None if there is none."""
     global _sign_in
-    if _sign_in is None or _sign_in[:2] != (url, who):
+    begun = _begun(url, who)
+    if begun is None:
         return None
-    token, _sign_in = _sign_in[2].take(), None
-    return token
+    _sign_in = None
+    return begun.take()

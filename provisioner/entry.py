@@ -27,9 +27,7 @@ def _quick_skip(argv: list[str]) -> bool:
         sign_in = admin_sign_in.from_env(env)
     except IdpError:
         return False  # the CLI says what is wrong with the settings
-    if sign_in is None:
-        return False
-    if not config_dir.is_dir():
+    if sign_in is None or not config_dir.is_dir():
         return False
     digest = config_digest(config_dir, env, sign_in.secret)
     token = early_start.access_token(url, sign_in.who)  # begun in main(), while the digest was computed

@@ -23,13 +23,13 @@ def realms(admin: KeycloakAdmin) -> list[dict]:
         return admin.get_realms()
 
 
-def record_digest(admin: KeycloakAdmin, tenants: list[Tenant], stamp: str, listing: list[dict] | None = None) -> int:
-    """Put the applied digest on each tenant's realm that lacks it (see provisioner/applied_digest.py);
-    how many realms were written. An unchanged apply of unchanged YAML finds them all stamped and
-    writes nothing. `listing`: the realms as apply() last read them, if it did (saves a read)."""
+def record_digest(admin: KeycloakAdmin, tenants: list[Tenant], stamp: str, listing: list[dict]) -> int:
+    """Put the applied digest on each tenant's realm in `listing` (the realms as last read) that lacks it
+    (see provisioner/applied_digest.py); how many realms were written. An unchanged apply of unchanged
+    YAML finds them all stamped and writes nothing."""
     declared = {t.realm for t in tenants}
     written = 0
-    for realm in realms(admin) if listing is None else listing:
+    for realm in listing:
         attributes = realm.get("attributes") or {}
         if realm["realm"] not in declared or attributes.get(APPLIED_DIGEST_ATTRIBUTE) == stamp:
             continue
@@ -46,16 +46,11 @@ def plan_tenant(admin: KeycloakAdmin, tenant: Tenant, prune: bool = False) -> li
     return [change for module in RESOURCES for change in module.plan(admin, tenant, exists, prune)]
 
 
-def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool,
-                  realms: list[dict] | None = None) -> list[Change]:
-    """Realms this tool created that no YAML declares any more; deleted only with prune. `realms`: the
-    realm list if already read."""
+def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool, listing: list[dict]) -> list[Change]:
+    """Realms in `listing` this tool created that no YAML declares any more; deleted only with prune."""
     declared = {t.realm for t in tenants}
-    if realms is None:
-        with keycloak_errors("listing realms"):
-            realms = admin.get_realms()
     changes = []
-    for realm in sorted(realms, key=lambda r: r["realm"]):
+    for realm in sorted(listing, key=lambda r: r["realm"]):
         name = realm["realm"]
         if name in declared or (realm.get("attributes") or {}).get(MANAGED_ATTRIBUTE) != "true":
             continue
@@ -74,7 +69,7 @@ def orphan_realms(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool,
 def plan(admin: KeycloakAdmin, tenants: list[Tenant], prune: bool = False) -> list[Change]:
     """The whole plan: the master realm's protection, each tenant's changes, then orphaned realms."""
     changes = master_realm.plan(admin) + [c for tenant in tenants for c in plan_tenant(admin, tenant, prune)]
-    return changes + orphan_realms(admin, tenants, prune)
+    return changes + orphan_realms(admin, tenants, prune, realms(admin))
 
 
 def apply(admin: KeycloakAdmin, tenants: list[Tenant], console: Console, prune: bool = False) -> list[Change]:

@@ -1,6 +1,6 @@
 """Applies one tenant's resource modules, the independent ones side by side.
 
-A tenant's first apply is about 140 admin requests, and Keycloak answers each one on one thread:
+A tenant's first apply is about a hundred admin requests, and Keycloak answers each one on one thread:
 sent one after another they left the machine's other cores idle for most of the apply. Modules wait
 only for what resources.AFTER says they need, so a flow, the texts and the clients are written at
 once. The changes are still reported in RESOURCES order, whatever order they finished in."""

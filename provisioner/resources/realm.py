@@ -3,10 +3,8 @@ email verification link lifetime, SMTP and stored events."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakGetError, raise_error_from_response
+from keycloak.exceptions import KeycloakGetError
 
 from contract.names import (
     ACCOUNTS_ATTRIBUTE,
@@ -118,10 +116,12 @@ def realm_exists(admin: KeycloakAdmin, name: str) -> bool:
     """True if the realm exists. Asked of the realm itself: the realm list carries every realm's whole
     representation, and reading it once per tenant made applying many tenants grow with their square."""
     with keycloak_errors(f"reading realm {name}"):
-        response = admin.connection.raw_get(f"admin/realms/{quote(name, safe='')}")
-        if response.status_code == 404:
-            return False
-        raise_error_from_response(response, KeycloakGetError)
+        try:
+            admin.get_realm(name)
+        except KeycloakGetError as exc:
+            if exc.response_code == 404:
+                return False
+            raise
     return True
 
 

@@ -13,7 +13,7 @@ import requests
 import yaml
 
 from tests.support.counting_proxy import CountingProxy
-from tests.support.stack import ROOT, write_tenant_config
+from tests.support.stack import ROOT, master_service_account, write_tenant_config
 
 IDP = str(Path(ROOT / ".venv" / "bin" / "idp")) if (ROOT / ".venv" / "bin" / "idp").exists() else "idp"
 
@@ -176,14 +176,9 @@ def test_skip_unchanged_reads_one_list_and_still_applies_a_changed_yaml(stack, a
 
 def test_a_service_account_signs_in_for_apply_and_skip(stack, admin, tmp_path):
     # Keycloak's way for pipelines: a master client whose service account holds the admin role.
-    client_id, realm = f"idp-ci-{uuid.uuid4().hex[:6]}", f"t-sa-{uuid.uuid4().hex[:8]}"
-    admin.change_current_realm("master")
-    internal = admin.create_client({"clientId": client_id, "publicClient": False, "serviceAccountsEnabled": True,
-                                    "standardFlowEnabled": False, "directAccessGrantsEnabled": False})
+    realm = f"t-sa-{uuid.uuid4().hex[:8]}"
+    client_id, secret, internal = master_service_account(admin, f"idp-ci-{uuid.uuid4().hex[:6]}")
     try:
-        account = admin.get_client_service_account_user(internal)
-        admin.assign_realm_roles(account["id"], [admin.get_realm_role("admin")])
-        secret = admin.get_client_secrets(internal)["value"]
         config = write_tenant_config(tmp_path, realm, "cloud")
         with CountingProxy(stack.keycloak_url) as proxy:
             env = {name: value for name, value in stack.env().items() if not name.startswith("IDP_ADMIN_")}

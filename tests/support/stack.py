@@ -120,6 +120,17 @@ def write_tenant_config(target: Path, realm: str, base: str = "cloud", overrides
     return target
 
 
+def master_service_account(admin: KeycloakAdmin, client_id: str) -> tuple[str, str, str]:
+    """A master realm client whose service account holds the admin role (Keycloak's sign-in for
+    automation, IDP_ADMIN_CLIENT_ID/IDP_ADMIN_CLIENT_SECRET): its client id, secret and internal id."""
+    admin.change_current_realm("master")
+    internal = admin.create_client({"clientId": client_id, "publicClient": False, "serviceAccountsEnabled": True,
+                                    "standardFlowEnabled": False, "directAccessGrantsEnabled": False})
+    account = admin.get_client_service_account_user(internal)
+    admin.assign_realm_roles(account["id"], [admin.get_realm_role("admin")])
+    return client_id, admin.get_client_secrets(internal)["value"], internal
+
+
 def apply_tenant(stack: Stack, admin: KeycloakAdmin, root: Path, base: str = "cloud", **overrides) -> ThrowawayTenant:
     """Write and apply a tenant named t-<base>-<random> derived from a shipped tenant file."""
     realm = f"t-{base}-{uuid.uuid4().hex[:8]}"

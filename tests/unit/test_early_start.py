@@ -7,15 +7,21 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from provisioner import early_start
+from tests.support.tls import self_signed, serve_tls
 
 
 @pytest.fixture
 def keycloak() -> Iterator[dict]:
     """A loopback stand-in for Keycloak's token endpoint; `answer` says what it replies."""
+    yield from _token_endpoint()
+
+
+def _token_endpoint(tls: tuple[Path, Path] | None = None) -> Iterator[dict]:
     state = {"answer": (200, {"access_token": "a", "refresh_token": "r", "expires_in": 60}), "forms": []}
 
     class Handler(BaseHTTPRequestHandler):
@@ -33,8 +39,10 @@ def keycloak() -> Iterator[dict]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls:
+        serve_tls(server, *tls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    state["url"] = f"http://127.0.0.1:{server.server_address[1]}"
+    state["url"] = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     yield state
     server.shutdown()
 
@@ -84,3 +92,15 @@ def test_with_a_proxy_set_the_cli_signs_in_itself(keycloak):
     early_start.begin(["apply"], {**_env(keycloak["url"]), "HTTPS_PROXY": "http://proxy:3128"})
     assert early_start.admin_token(keycloak["url"], "user admin") is None
     assert keycloak["forms"] == []
+
+
+def test_over_https_the_sign_in_trusts_what_requests_would(tmp_path):
+    cert, key = self_signed(tmp_path)
+    endpoint = _token_endpoint((cert, key))
+    keycloak = next(endpoint)
+    early_start.begin(["apply"], {**_env(keycloak["url"]), "REQUESTS_CA_BUNDLE": str(cert)})
+    assert early_start.admin_token(keycloak["url"], "user admin")["access_token"] == "a"
+    early_start.begin(["apply"], _env(keycloak["url"]))  # a private CA nobody named: left to the CLI
+    assert early_start.admin_token(keycloak["url"], "user admin") is None
+    assert len(keycloak["forms"]) == 1, "the untrusted server never saw the password"
+    next(endpoint, None)
