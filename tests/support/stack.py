@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakDeleteError
 from rich.console import Console
 
 from provisioner import reconcile
@@ -156,7 +158,22 @@ def throwaway_tenants(stack: Stack, admin: KeycloakAdmin, root: Path) -> Iterato
         yield factory
     finally:
         for tenant in created:
-            admin.delete_realm(tenant.realm)
+            delete_realm_when_idle(admin, tenant.realm)
+
+
+def delete_realm_when_idle(admin: KeycloakAdmin, realm: str, attempts: int = 8) -> None:
+    """Delete a test's realm. The service may still be opening the account of a sign-up the test made
+    (its REGISTER webhook runs after the page answered), and Keycloak then fails the deletion with a
+    500 (an organization's group appears under it); try again until that work is done, a bounded
+    number of times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            admin.delete_realm(realm)
+            return
+        except KeycloakDeleteError as exc:
+            if exc.response_code != 500 or attempt == attempts:
+                raise
+            time.sleep(0.1 * attempt)  # backing off between tries of a condition, not a fixed wait
 
 
 @pytest.fixture
