@@ -6,9 +6,11 @@ import os
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
+from requests import Response
 
 from provisioner import early_start
 from provisioner.admin_sign_in import AdminSignIn
@@ -60,6 +62,35 @@ def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None
     session.trust_env = False
 
 
+# Keycloak writes some lists (the login flows among them) from a stream it reads while the answer is
+# being written: a write to the same realm at that moment breaks the answer, and Keycloak then says 400
+# "Cannot parse the JSON". A GET has no JSON to parse, so on a GET that answer can only mean this, and
+# the read is sent again. urllib3's Retry cannot do it: it sees the status, not the body, and a 400 is
+# otherwise a real refusal that must not be sent twice.
+UNWRITTEN_ANSWER = "Cannot parse the JSON"
+READ_AGAIN = 2
+
+
+def _answer_was_broken(response: Response) -> bool:
+    return response.status_code == 400 and UNWRITTEN_ANSWER in response.text
+
+
+def _read_again_when_broken(admin: KeycloakAdmin) -> None:
+    """Every GET python-keycloak sends goes through connection.raw_get; it is sent again, at most
+    READ_AGAIN times, while Keycloak's answer broke as it was written. Writes are never sent twice."""
+    read = admin.connection.raw_get
+
+    def raw_get(*args: Any, **kwargs: Any) -> Response:
+        response = read(*args, **kwargs)
+        for _ in range(READ_AGAIN):
+            if not _answer_was_broken(response):
+                break
+            response = read(*args, **kwargs)
+        return response
+
+    admin.connection.raw_get = raw_get
+
+
 def connect(server_url: str, username: str, password: str) -> KeycloakAdmin:
     """An admin client signed in to the master realm as an admin user; switch realms with change_current_realm."""
     return connect_as(server_url, AdminSignIn(user=username, password=password))
@@ -81,5 +112,6 @@ def connect_as(server_url: str, sign_in: AdminSignIn) -> KeycloakAdmin:
                               **credentials)
         admin.connection.verify = True
         _read_environment_once(admin, os.environ)
+        _read_again_when_broken(admin)
         admin.get_realm("master")  # fail now, with a clear message, rather than at the first change
     return admin
