@@ -62,10 +62,11 @@ def _read_environment_once(admin: KeycloakAdmin, env: Mapping[str, str]) -> None
     session.trust_env = False
 
 
-# Keycloak writes some lists (the login flows among them) from a stream it reads while the answer is
-# being written: a write to the same realm at that moment breaks the answer, and Keycloak then says 400
-# "Cannot parse the JSON". A GET has no JSON to parse, so on a GET that answer can only mean this, and
-# the read is sent again. urllib3's Retry cannot do it: it sees the status, not the body, and a 400 is
+# Keycloak writes some answers (the login flows among them) from a stream it reads while the answer is
+# being written out; a failure there comes back as 400 "Cannot parse the JSON". It was seen once in
+# about eighty first applies, with other parts of the same realm being written side by side, and not
+# again in stress runs. A GET sends no JSON to parse, so on a GET that answer can only be this, and the
+# read is sent again. urllib3's Retry cannot do it: it sees the status, not the body, and a 400 is
 # otherwise a real refusal that must not be sent twice.
 UNWRITTEN_ANSWER = "Cannot parse the JSON"
 READ_AGAIN = 2
