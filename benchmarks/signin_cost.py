@@ -43,7 +43,7 @@ CLIENT = "bench-direct"
 PARTS = ("listener", "required_action", "policy")
 VARIANTS = {"none": (), "listener": ("listener",), "required_action": ("required_action",),
             "policy": ("policy",), "all": PARTS}
-WARM_UP = 100
+WARM_UP = 100  # logins per variant before a pass; fewer for a short pass (--quick), whose figures are only a smoke run
 # Over 80% of a login is Argon2, and its spread from round to round is several times what one of our
 # parts costs. A second pass runs the same variants with a hash that costs next to nothing (one round
 # of PBKDF2, in every realm alike): none of our parts touches the hash, so what each adds is the same,
@@ -131,7 +131,7 @@ def _p95(values: list[float]) -> float:
 
 def _pass(process: psutil.Process, urls: dict[str, str], rounds: int, count: int, label: str) -> dict[str, float]:
     for url in urls.values():
-        _round(process, url, WARM_UP)
+        _round(process, url, min(WARM_UP, 2 * count))
     cpu: dict[str, list[float]] = {v: [] for v in urls}
     latency: dict[str, list[float]] = {v: [] for v in urls}
     started = time.perf_counter()
