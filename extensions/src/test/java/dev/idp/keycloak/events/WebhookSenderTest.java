@@ -11,11 +11,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +73,8 @@ class WebhookSenderTest {
 
     @Test
     void aServiceErrorIsSentAgainWithTheSameId() throws Exception {
-        List<Integer> answers = new CopyOnWriteArrayList<>(List.of(503, 204));
-        sender = new WebhookSender(serve(() -> answers.size() > 1 ? answers.remove(0) : answers.get(0)),
+        AtomicInteger calls = new AtomicInteger();
+        sender = new WebhookSender(serve(() -> calls.getAndIncrement() == 0 ? 503 : 204),
                 WebhookSigner.fromSecret(SECRET).orElseThrow());
         sender.send("evt-2", "{}");
         assertEquals("evt-2", next().id());
