@@ -12,13 +12,17 @@ not drop when the webhook has nowhere to go). A last pass runs the same variants
 that costs next to nothing in every realm (LIGHT_HASH), to tell each part's cost apart from 1 ms.
 
 Run with the stack up: .venv/bin/python -m benchmarks signin_cost [rounds=3] [logins-per-round=60] [--service-down]
-A second table isolates the listener: logouts (LOGOUT events, no Argon2) with it on and off.
+A second table isolates the listener: logouts (LOGOUT events, no Argon2) with it on and off; a last one
+splits its cost per login between the listener itself and the service's work on the same cores (the
+service stopped for a moment, a receiver that does nothing on its port: benchmarks/null_receiver.py).
 The bench realms are deleted at the end.
 """
 
 from __future__ import annotations
 
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +39,7 @@ from provisioner import reconcile
 from provisioner.admin_api import connect
 from provisioner.config.loader import load_tenants
 from provisioner.runtime import stack as runtime
+from provisioner.runtime.state import StateDir, read_stack
 from provisioner.settings import Settings
 from tests.support.stack import write_tenant_config
 
@@ -124,6 +129,58 @@ def _listener_per_event(process: psutil.Process, urls: dict[str, str], rounds: i
           f"(target <= +1 ms)")
 
 
+def _receiver_rounds(process: psutil.Process, receiver: psutil.Process, urls: dict[str, str], rounds: int,
+                     count: int) -> tuple[list[float], float]:
+    """Per round, the listener's Keycloak CPU per login over "none" (ms), and the receiver's median CPU
+    per login of the listener variant (ms)."""
+    cpu: dict[str, list[float]] = {"none": [], "listener": []}
+    received = []
+    for r in range(rounds):
+        for variant in (("none", "listener") if r % 2 == 0 else ("listener", "none")):
+            before = cpu_seconds(receiver)
+            cpu[variant].append(_round(process, urls[variant], count)[0])
+            if variant == "listener":
+                received.append((cpu_seconds(receiver) - before) / count)
+    deltas = sorted((on - off) * 1000 for on, off in zip(cpu["listener"], cpu["none"], strict=True))
+    return deltas, statistics.median(received) * 1000
+
+
+def _wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the null receiver did not listen on port {port} within {seconds:.0f} s")
+
+
+def _listener_split(process: psutil.Process, urls: dict[str, str], rounds: int, count: int) -> None:
+    """The listener's cost with the service receiving, then with a receiver that does nothing on the
+    service's port: the difference is what the service's own work on the same cores takes from
+    Keycloak, not work the listener does."""
+    settings = Settings.from_env()
+    service = psutil.Process(read_stack(StateDir(settings.state_dir))["service_pid"])
+    with_service, service_cpu = _receiver_rounds(process, service, urls, rounds, count)
+    runtime.stop_service(settings)
+    receiver = subprocess.Popen([sys.executable, "-m", "benchmarks.null_receiver", str(settings.service_port)],
+                                cwd=settings.home)
+    try:
+        _wait_for_port(settings.service_port)
+        alone, receiver_cpu = _receiver_rounds(process, psutil.Process(receiver.pid), urls, rounds, count)
+    finally:
+        receiver.terminate()
+        receiver.wait(10)
+        runtime.restart_service(settings, Console(quiet=True))
+    print(f"  the listener per login, {rounds} rounds x {count}, with the service receiving: "
+          f"{statistics.median(with_service):+.2f} ms of Keycloak CPU [{with_service[0]:+.2f}, {with_service[-1]:+.2f}]"
+          f" (the service's own CPU: {service_cpu:.2f} ms per event)")
+    print(f"  the same with a receiver that does nothing on the service's port: {statistics.median(alone):+.2f} ms "
+          f"[{alone[0]:+.2f}, {alone[-1]:+.2f}] (its CPU: {receiver_cpu:.2f} ms per event); the difference is the "
+          f"service's work on the same cores slowing Keycloak, not work the listener does")
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
@@ -207,6 +264,7 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
         _use_light_hash(admin, realms)
         _pass(process, urls, rounds, count * LIGHT_LOGINS, f"service up, light hash ({LIGHT_HASH})")
         _listener_per_event(process, urls, max(4, rounds), count * LIGHT_LOGINS)
+        _listener_split(process, urls, max(4, rounds), count * LIGHT_LOGINS)
     finally:
         for realm in realms.values():
             admin.delete_realm(realm)

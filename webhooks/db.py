@@ -35,7 +35,9 @@ def make_engine(url: str) -> Engine:
     when another process writes meanwhile, which concurrent limit checks do."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_pre_ping=True)
+    # No pre-ping: a SQLite file has no server to drop the connection, and the ping was one more
+    # statement on every event Keycloak pushes.
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _manual_transactions(dbapi_connection, _record) -> None:
