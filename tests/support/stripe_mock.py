@@ -48,10 +48,20 @@ def binary() -> Path:
     return target
 
 
+def _module_dir() -> Path:
+    """The module's source folder. Asked of `go mod download` rather than assumed in the module cache:
+    the binary may be built already (in the test state dir) on a machine whose cache is empty."""
+    done = subprocess.run([_go(), "mod", "download", "-json", f"{MODULE}@{VERSION}"], capture_output=True,
+                          text=True, timeout=900, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Go could not download {MODULE}@{VERSION} from the Go module proxy "
+                           f"(check GOPROXY and the network): {(done.stdout + done.stderr)[-500:]}")
+    return Path(json.loads(done.stdout)["Dir"])
+
+
 def stock_fixtures() -> dict:
-    """The fixtures stripe-mock ships (from the module the build just downloaded)."""
-    cache = subprocess.run([_go(), "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
-    return json.loads((Path(cache) / f"{MODULE}@{VERSION}" / "embedded" / "openapi" / "fixtures3.json").read_text())
+    """The fixtures stripe-mock ships, from its module's source."""
+    return json.loads((_module_dir() / "embedded" / "openapi" / "fixtures3.json").read_text())
 
 
 def fixtures_with_intent(status: str, **intent: object) -> dict:
