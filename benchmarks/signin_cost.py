@@ -20,9 +20,8 @@ The bench realms are deleted at the end.
 
 from __future__ import annotations
 
-import socket
+import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from contract.names import ONBOARDING_ACTION, WEBHOOK_LISTENER
 from provisioner import reconcile
 from provisioner.admin_api import connect
 from provisioner.config.loader import load_tenants
+from provisioner.runtime import processes
 from provisioner.runtime import stack as runtime
 from provisioner.runtime.state import StateDir, read_stack
 from provisioner.settings import Settings
@@ -117,12 +117,19 @@ def _logouts(process: psutil.Process, url: str, count: int) -> float:
     return (cpu_seconds(process) - before) / count
 
 
-def _listener_per_event(process: psutil.Process, urls: dict[str, str], rounds: int, count: int) -> None:
-    cpu: dict[str, list[float]] = {"none": [], "listener": []}
+def _alternate(rounds: int, measure) -> tuple[dict[str, list[float]], list[float]]:
+    """measure(variant) for "none" and "listener" in alternating order, `rounds` times: each variant's
+    results, and the listener's excess over "none" per round in ms, sorted."""
+    results: dict[str, list[float]] = {"none": [], "listener": []}
     for r in range(rounds):
         for variant in (("none", "listener") if r % 2 == 0 else ("listener", "none")):
-            cpu[variant].append(_logouts(process, urls[variant], count))
-    deltas = sorted((on - off) * 1000 for on, off in zip(cpu["listener"], cpu["none"], strict=True))
+            results[variant].append(measure(variant))
+    deltas = sorted((on - off) * 1000 for on, off in zip(results["listener"], results["none"], strict=True))
+    return results, deltas
+
+
+def _listener_per_event(process: psutil.Process, urls: dict[str, str], rounds: int, count: int) -> None:
+    cpu, deltas = _alternate(rounds, lambda variant: _logouts(process, urls[variant], count))
     print(f"  the listener alone, per event (logouts, {rounds} rounds x {count}): none "
           f"{statistics.median(cpu['none']) * 1000:.2f} ms, listener {statistics.median(cpu['listener']) * 1000:.2f} "
           f"ms of Keycloak CPU: {statistics.median(deltas):+.2f} ms per event [{deltas[0]:+.2f}, {deltas[-1]:+.2f}] "
@@ -133,27 +140,17 @@ def _receiver_rounds(process: psutil.Process, receiver: psutil.Process, urls: di
                      count: int) -> tuple[list[float], float]:
     """Per round, the listener's Keycloak CPU per login over "none" (ms), and the receiver's median CPU
     per login of the listener variant (ms)."""
-    cpu: dict[str, list[float]] = {"none": [], "listener": []}
     received = []
-    for r in range(rounds):
-        for variant in (("none", "listener") if r % 2 == 0 else ("listener", "none")):
-            before = cpu_seconds(receiver)
-            cpu[variant].append(_round(process, urls[variant], count)[0])
-            if variant == "listener":
-                received.append((cpu_seconds(receiver) - before) / count)
-    deltas = sorted((on - off) * 1000 for on, off in zip(cpu["listener"], cpu["none"], strict=True))
+
+    def measure(variant: str) -> float:
+        before = cpu_seconds(receiver)
+        per_login = _round(process, urls[variant], count)[0]
+        if variant == "listener":
+            received.append((cpu_seconds(receiver) - before) / count)
+        return per_login
+
+    _, deltas = _alternate(rounds, measure)
     return deltas, statistics.median(received) * 1000
-
-
-def _wait_for_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the null receiver did not listen on port {port} within {seconds:.0f} s")
 
 
 def _listener_split(process: psutil.Process, urls: dict[str, str], rounds: int, count: int) -> None:
@@ -164,21 +161,23 @@ def _listener_split(process: psutil.Process, urls: dict[str, str], rounds: int, 
     service = psutil.Process(read_stack(StateDir(settings.state_dir))["service_pid"])
     with_service, service_cpu = _receiver_rounds(process, service, urls, rounds, count)
     runtime.stop_service(settings)
-    receiver = subprocess.Popen([sys.executable, "-m", "benchmarks.null_receiver", str(settings.service_port)],
-                                cwd=settings.home)
+    log = Path(settings.state_dir) / "logs" / "null-receiver.log"
+    receiver = processes.spawn([sys.executable, "-m", "benchmarks.null_receiver", str(settings.service_port)],
+                               dict(os.environ), log, settings.home)
     try:
-        _wait_for_port(settings.service_port)
-        alone, receiver_cpu = _receiver_rounds(process, psutil.Process(receiver.pid), urls, rounds, count)
+        processes.wait_until(lambda: processes.http_ok(f"http://127.0.0.1:{settings.service_port}/"), receiver,
+                             "the null receiver", log, 30)
+        alone, receiver_cpu = _receiver_rounds(process, psutil.Process(receiver), urls, rounds, count)
     finally:
-        receiver.terminate()
-        receiver.wait(10)
+        processes.stop(receiver, timeout=10)
         runtime.restart_service(settings, Console(quiet=True))
     print(f"  the listener per login, {rounds} rounds x {count}, with the service receiving: "
           f"{statistics.median(with_service):+.2f} ms of Keycloak CPU [{with_service[0]:+.2f}, {with_service[-1]:+.2f}]"
           f" (the service's own CPU: {service_cpu:.2f} ms per event)")
     print(f"  the same with a receiver that does nothing on the service's port: {statistics.median(alone):+.2f} ms "
-          f"[{alone[0]:+.2f}, {alone[-1]:+.2f}] (its CPU: {receiver_cpu:.2f} ms per event); the difference is the "
-          f"service's work on the same cores slowing Keycloak, not work the listener does")
+          f"[{alone[0]:+.2f}, {alone[-1]:+.2f}] (its CPU: {receiver_cpu:.2f} ms per event); with the service less "
+          f"the null receiver: {statistics.median(with_service) - statistics.median(alone):+.2f} ms, what the "
+          f"service's work on the same cores takes from Keycloak (read it against the rounds' spreads)")
 
 
 def _p95(values: list[float]) -> float:

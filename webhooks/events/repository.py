@@ -14,7 +14,6 @@ from webhooks.events.models import ProcessedEvent, ReconcileCheckpoint
 
 # The two databases the service runs on; both have INSERT ... ON CONFLICT.
 _INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-_CLAIM_COLUMNS = ("id", "realm", "kind", "type", "user_id", "occurred_at_ms", "received_via", "processed_at")
 
 
 @cache
@@ -24,7 +23,7 @@ def _claim_statement(dialect: str) -> Insert:
     over those values) cost more of the service's CPU than the insert itself; that CPU is taken from
     Keycloak where both share the machine."""
     table = ProcessedEvent.__table__
-    return (_INSERTS[dialect](table).values({column: bindparam(column) for column in _CLAIM_COLUMNS})
+    return (_INSERTS[dialect](table).values({column.name: bindparam(column.name) for column in table.columns})
             .on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id))
 
 
