@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -84,12 +82,10 @@ def realms_carry(server_url: str, token: str, digest: str) -> bool:
     """Whether Keycloak's realms show `digest` was applied last (one read, with an admin access token from
     provisioner/early_start.py); False if anything differs or cannot be told (Keycloak unreachable, the
     token refused): then the full apply runs and explains."""
-    request = urllib.request.Request(f"{server_url.rstrip('/')}/admin/realms",
-                                     headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
     try:
-        with early_start.open_url(request) as answer:
-            realms = json.loads(answer.read())
-    except (urllib.error.URLError, OSError, ValueError):
+        realms = json.loads(early_start.fetch(f"{server_url.rstrip('/')}/admin/realms",
+                                              headers={"Authorization": f"Bearer {token}"}))
+    except (OSError, ValueError):
         return False
     return isinstance(realms, list) and unchanged(realms, digest)
 

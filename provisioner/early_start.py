@@ -13,18 +13,19 @@ Each result is taken only if it finished cleanly. Otherwise the CLI signs in or 
 itself, as it did before, and reports any error with its usual message, so nothing here can change
 what an apply does or says; the token stays in memory like the one python-keycloak fetches.
 
-Standard library only: this runs before anything heavy is imported."""
+Standard library only: this runs before anything heavy is imported. Its HTTP is http.client's, not
+urllib.request's: the sign-in starts only once this module is imported, and urllib.request (with the
+tempfile, email and mimetypes machinery it loads) took a quarter longer to import."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import ssl
 import threading
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from provisioner import admin_sign_in
 from provisioner.admin_sign_in import AdminSignIn
@@ -39,22 +40,22 @@ _TIMEOUT = 10.0
 class _OnAThread:
     """A value computed on a daemon thread; take() gives it once, or None if it failed."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
-        self._value: Any = None
+    def __init__(self, work: Callable[[], dict]) -> None:
+        self._value: dict | None = None
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True, name="idp-early-start")
         self._thread.start()
 
-    def _run(self, work: Callable[[], Any]) -> None:
+    def _run(self, work: Callable[[], dict]) -> None:
         try:
             self._value = work()
         except Exception:  # the CLI does the same work again and reports what went wrong
             self._value = None
 
-    def peek(self, timeout: float = _TIMEOUT) -> Any:
+    def peek(self, timeout: float = _TIMEOUT) -> dict | None:
         self._thread.join(timeout)
         return self._value
 
-    def take(self, timeout: float = _TIMEOUT) -> Any:
+    def take(self, timeout: float = _TIMEOUT) -> dict | None:
         value, self._value = self.peek(timeout), None
         return value
 
@@ -67,20 +68,40 @@ def environment_routes_requests(env: Mapping[str, str]) -> bool:
     return any(name.lower().endswith("_proxy") or name.lower() == "netrc" for name in env)
 
 
-def open_url(request: urllib.request.Request, env: Mapping[str, str] = os.environ) -> Any:
-    """urllib's urlopen, trusting for https the CA file requests would (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE),
-    so the early sign-in and the quick skip accept what the CLI accepts."""
-    bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
-    context = ssl.create_default_context(cafile=bundle) if bundle and request.full_url.startswith("https:") else None
-    return urllib.request.urlopen(request, timeout=_TIMEOUT, context=context)
+def fetch(url: str, data: bytes | None = None, headers: Mapping[str, str] | None = None,
+          env: Mapping[str, str] = os.environ) -> bytes:
+    """The body of a 200 answer to a GET of `url`, or to a POST of `data` (a form); OSError or ValueError
+    otherwise. For https it trusts the CA file requests would (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), so
+    the early sign-in and the quick skip accept what the CLI accepts."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=_TIMEOUT, context=ssl.create_default_context(cafile=bundle))
+    elif parts.scheme == "http":
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=_TIMEOUT)
+    else:
+        raise ValueError(f"not an http(s) URL: {url}")
+    sent = {"Accept": "application/json", **(headers or {})}
+    if data is not None:
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request("GET" if data is None else "POST", parts.path + (f"?{parts.query}" if parts.query else ""),
+                           body=data, headers=sent)
+        answer = connection.getresponse()
+        body = answer.read()
+    except http.client.HTTPException as exc:  # a broken answer: as unreadable as no answer
+        raise OSError(str(exc)) from exc
+    finally:
+        connection.close()
+    if answer.status != 200:
+        raise ValueError(f"HTTP {answer.status} from {url}")
+    return body
 
 
 def _token_grant(url: str, sign_in: AdminSignIn, env: Mapping[str, str]) -> dict:
     body = urllib.parse.urlencode(sign_in.token_form()).encode()
-    request = urllib.request.Request(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body,
-                                     method="POST")
-    with open_url(request, env) as answer:
-        token = json.loads(answer.read())
+    token = json.loads(fetch(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body, env=env))
     if not isinstance(token, dict) or "access_token" not in token or "expires_in" not in token:
         raise ValueError("not a token answer")
     return token
