@@ -28,3 +28,9 @@ def test_half_a_pair_or_both_kinds_is_refused_with_what_to_set(env, says):
     with pytest.raises(IdpError, match=says) as refused:
         from_env(env)
     assert refused.value.hint
+
+
+def test_its_printed_form_names_who_and_never_the_secret():
+    for sign_in in (AdminSignIn(user="admin", password="pw-s3cret"),
+                    AdminSignIn(client_id="idp-ci", client_secret="s3cret")):
+        assert "s3cret" not in repr(sign_in) and "s3cret" not in f"{sign_in}" and sign_in.who in repr(sign_in)
