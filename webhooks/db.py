@@ -12,7 +12,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from webhooks.sqlite_writers import queue_writers
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+_BUSY_TIMEOUT = 30.0  # seconds a SQLite transaction waits for the write lock
 
 
 class UtcDateTime(TypeDecorator):
@@ -37,7 +40,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     # No pre-ping: a SQLite file has no server to drop the connection, and the ping was one more
     # statement on every event Keycloak pushes.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _manual_transactions(dbapi_connection, _record) -> None:
@@ -48,10 +51,7 @@ def make_engine(url: str) -> Engine:
             # event survives a power cut). The setting stays with the file; -wal and -shm sit beside it.
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    queue_writers(engine, _BUSY_TIMEOUT)  # and each transaction begins IMMEDIATE
     return engine
 
 
