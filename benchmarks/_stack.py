@@ -29,12 +29,13 @@ def keycloak_process() -> psutil.Process:
 REQUEST_THREADS = ("executor-thread", "vert.x-eventloo")
 
 
-def request_thread_cpu_seconds(process: psutil.Process) -> float:
-    """CPU seconds of Keycloak's request threads only: without the JIT compiler, garbage collection and
-    background timers, whose bursts land in one round or another and spread a small cost's rounds wide.
-    What it leaves out (the garbage a request makes, collected later) is a real cost too: report both.
-    psutil gives each thread's times but not its name, which Linux keeps in /proc."""
-    total = 0.0
+def request_thread_times(process: psutil.Process) -> dict[tuple[int, int], float]:
+    """CPU seconds so far of each of Keycloak's request threads, by process and thread id. Only those
+    threads: without the JIT compiler, garbage collection and background timers, whose bursts land in one
+    round or another and spread a small cost's rounds wide. What it leaves out (the garbage a request
+    makes, collected later) is a real cost too: report both. psutil gives each thread's times but not
+    its name, which Linux keeps in /proc."""
+    times = {}
     for proc in [process, *process.children(recursive=True)]:
         for thread in proc.threads():
             try:
@@ -42,7 +43,19 @@ def request_thread_cpu_seconds(process: psutil.Process) -> float:
             except OSError:  # the thread ended meanwhile
                 continue
             if name.startswith(REQUEST_THREADS):
-                total += thread.user_time + thread.system_time
+                times[(proc.pid, thread.id)] = thread.user_time + thread.system_time
+    return times
+
+
+def request_thread_cpu_between(before: dict[tuple[int, int], float], after: dict[tuple[int, int], float]) -> float:
+    """The request threads' CPU seconds between two request_thread_times() snapshots, thread by thread.
+    Quarkus retires idle workers and starts new ones: a sum over the threads alive at each end went
+    negative when a busy thread ended between them (pairs of -3.4x in an `all` run). A thread that ended
+    takes its last stretch with it (an undercount, small: it ended idle); one started since counts whole."""
+    total = 0.0
+    for key, seconds in after.items():
+        earlier = before.get(key, 0.0)
+        total += seconds - earlier if seconds >= earlier else seconds  # a reused id: a new thread
     return total
 
 

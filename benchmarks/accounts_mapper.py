@@ -21,7 +21,13 @@ import uuid
 import psutil
 import requests
 
-from benchmarks._stack import cpu_seconds, keycloak_process, local_stack, request_thread_cpu_seconds
+from benchmarks._stack import (
+    cpu_seconds,
+    keycloak_process,
+    local_stack,
+    request_thread_cpu_between,
+    request_thread_times,
+)
 from contract.names import ACCOUNT_ROLES_GROUP, PROJECTS_GROUP
 from provisioner.admin_api import connect
 from tests.support.oidc import exchange_code
@@ -43,13 +49,13 @@ def _round(process: psutil.Process, token_url: str, client: str, refresh_token: 
     session = requests.Session()
     body = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client}
     latencies = []
-    before, before_requests = cpu_seconds(process), request_thread_cpu_seconds(process)
+    before, before_requests = cpu_seconds(process), request_thread_times(process)
     for _ in range(count):
         started = time.perf_counter()
         session.post(token_url, data=body, timeout=30).raise_for_status()
         latencies.append(time.perf_counter() - started)
-    return ((cpu_seconds(process) - before) / count, (request_thread_cpu_seconds(process) - before_requests) / count,
-            latencies)
+    requests_cpu = request_thread_cpu_between(before_requests, request_thread_times(process))
+    return (cpu_seconds(process) - before) / count, requests_cpu / count, latencies
 
 
 def main(rounds: int, count: int) -> None:
