@@ -197,16 +197,15 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     from webhooks.portal import invitations as _invitation_pages  # noqa: F401
     from webhooks.portal.sign_in import PortalSignIn
     from webhooks.portal.views import bp as portal_bp
+    from webhooks.signed_callers import register_signed_callers
 
     csrf = CSRFProtect(app)
-    csrf.exempt(events_bp)  # authenticated by its Standard Webhooks signature instead
-    csrf.exempt(pat_checks_bp)  # the same
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     configure_request_metrics(app)
     app.register_blueprint(api_docs_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(pat_checks_bp)
+    # Authenticated by their Standard Webhooks signature instead of a browser's session.
+    register_signed_callers(app, csrf, events_bp, pat_checks_bp)
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(directory_bp)
     app.extensions["portal_sign_in"] = PortalSignIn(app, config)

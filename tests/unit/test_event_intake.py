@@ -183,3 +183,13 @@ def test_a_deleted_realm_is_not_read_again_until_one_of_its_events_arrives(app):
     assert app.test_client().post("/events/keycloak", data=body, headers=headers).status_code == 200
     reconciler.run_once()
     assert keycloak.asked == 2 and reconciler.gone == set()
+
+
+def test_a_delivery_opens_no_cookie_session_while_pages_still_get_theirs(app):
+    client = app.test_client()
+    page = client.get("/dev/inbox")
+    assert "session=" in page.headers.get("Set-Cookie", ""), "a page with a form keeps its signed session"
+    body, headers = _delivery(_event())
+    response = client.post("/events/keycloak", data=body, headers=headers)  # the browser cookie rides along
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert _processed(app) == ["e-1"]
