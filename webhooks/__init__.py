@@ -223,8 +223,7 @@ def configure_blueprints(app: Flask, config: ServiceConfig) -> None:
     if config.sms_provider == "twilio":
         from webhooks.voice.twilio_views import bp as twilio_voice_bp
 
-        csrf.exempt(twilio_voice_bp)  # authenticated by Twilio's signature instead
-        app.register_blueprint(twilio_voice_bp)
+        register_signed_callers(app, csrf, twilio_voice_bp)  # authenticated by Twilio's signature instead
     if config.dev_inbox:
         app.logger.warning("DEV MODE: the dev inbox (every user's codes, unauthenticated) and /dev endpoints are "
                            "on; never expose this service. Set IDP_SERVICE_DEV_INBOX=false in production.")

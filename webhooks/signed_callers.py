@@ -1,7 +1,8 @@
-"""The endpoints only Keycloak calls, each request signed with the shared webhook secret (event
-deliveries, the extension's personal access token checks): no browser, so no CSRF token and no
-cookie session. Flask opens its signed-cookie session for every request otherwise (a serializer
-built for each key, the cookies parsed), which was about a tenth of the service's CPU per event."""
+"""Endpoints only machines call, each request signed instead of carrying a browser's session:
+Keycloak's (event deliveries, personal access token checks, signed with the shared webhook secret)
+and Twilio's voice webhooks (signed by Twilio). They get no CSRF token and no cookie session. Flask
+opens its signed-cookie session for every request otherwise (a serializer built for each key, the
+cookies parsed), which was about a tenth of the service's CPU per event."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 
 
 class _NoSessionFor(SecureCookieSessionInterface):
-    def __init__(self, blueprints: frozenset[str]) -> None:
-        self.blueprints = blueprints
+    def __init__(self) -> None:
+        self.blueprints: set[str] = set()
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if request.blueprint in self.blueprints:
@@ -21,8 +22,11 @@ class _NoSessionFor(SecureCookieSessionInterface):
 
 
 def register_signed_callers(app: Flask, csrf: CSRFProtect, *blueprints: Blueprint) -> None:
-    """Register `blueprints` as signed machine endpoints: exempt from CSRF, and given no session."""
+    """Register `blueprints` as signed machine endpoints: exempt from CSRF, and given no session. May be
+    called more than once; each call adds to the ones before."""
+    if not isinstance(app.session_interface, _NoSessionFor):
+        app.session_interface = _NoSessionFor()
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
-    app.session_interface = _NoSessionFor(frozenset(b.name for b in blueprints))
+        app.session_interface.blueprints.add(blueprint.name)
