@@ -7,7 +7,7 @@ cancels; the ratio is the median of the pairs' ratios. Reports Keycloak's own CP
 and its children, from psutil), the same for its request threads alone (whose pairs spread far less), and
 the latency.
 
-Run with the stack up: .venv/bin/python -m benchmarks accounts_mapper [pairs=10] [tokens-per-round=100]
+Run with the stack up: .venv/bin/python -m benchmarks accounts_mapper [pairs=10] [tokens-per-round=400]
 Uses the `cloud` tenant; the throwaway user and accounts are removed at the end.
 """
 
@@ -125,4 +125,4 @@ def main(rounds: int, count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10, int(sys.argv[2]) if len(sys.argv) > 2 else 100)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10, int(sys.argv[2]) if len(sys.argv) > 2 else 400)

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-from webhooks.sqlite_writers import queue_writers
+from webhooks.sqlite_writers import begin_in_turn, queued_connection_class
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _BUSY_TIMEOUT = 30.0  # seconds a SQLite transaction waits for the write lock
@@ -40,7 +40,8 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     # No pre-ping: a SQLite file has no server to drop the connection, and the ping was one more
     # statement on every event Keycloak pushes.
-    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT, "check_same_thread": False,
+                                              "factory": queued_connection_class(_BUSY_TIMEOUT)})
 
     @event.listens_for(engine, "connect")
     def _manual_transactions(dbapi_connection, _record) -> None:
@@ -51,7 +52,7 @@ def make_engine(url: str) -> Engine:
             # event survives a power cut). The setting stays with the file; -wal and -shm sit beside it.
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
-    queue_writers(engine, _BUSY_TIMEOUT)  # and each transaction begins IMMEDIATE
+    event.listen(engine, "begin", begin_in_turn)  # one writer at a time (sqlite_writers.py), IMMEDIATE
     return engine
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from webhooks.db import make_engine
-from webhooks.sqlite_writers import queue_writers
+from webhooks.sqlite_writers import begin_in_turn, queued_connection_class
 
 
 @pytest.fixture
@@ -60,13 +60,9 @@ def test_a_transaction_that_fails_or_whose_connection_breaks_lets_the_next_one_i
 
 
 def test_a_second_transaction_on_the_same_thread_fails_after_the_timeout_as_sqlite_would(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", connect_args={"check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _manual(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None
-
-    queue_writers(engine, timeout=0.2)
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", connect_args={
+        "check_same_thread": False, "isolation_level": None, "factory": queued_connection_class(timeout=0.2)})
+    event.listen(engine, "begin", begin_in_turn)
     with engine.begin() as first:
         first.execute(text("CREATE TABLE t (n INTEGER)"))
         started = time.monotonic()
