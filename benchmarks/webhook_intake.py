@@ -3,34 +3,65 @@
 Run with the stack up: .venv/bin/python -m benchmarks webhook_intake [events] [threads]
 Also measures the password-login rate in the same run: the intake must take at least 20x the
 logins that feed it, with p99 at most 30 ms.
-Against `idp up` (one waitress process on SQLite) or `idp up --profile production` (gunicorn's
-workers on PostgreSQL); it says which. Loopback only; every event is a fresh LOGIN id in the
-`cloud` realm (LOGIN is never re-pulled, so the reconciler is not affected).
+Against `idp up`: its service (one waitress process on SQLite), then the production server (gunicorn's
+workers, as `idp up --profile production` starts them) on the same SQLite database, started on a free
+port for the run. Against `idp up --profile production`: gunicorn's workers on PostgreSQL. Loopback
+only; every event is a fresh LOGIN id in the `cloud` realm (LOGIN is never re-pulled, so the
+reconciler is not affected).
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import socket
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
 from benchmarks._stack import local_stack, summary
 from benchmarks.signin_cost import login_rate
+from provisioner.runtime import processes
+from provisioner.runtime.production import GUNICORN_THREADS, gunicorn_command
+from provisioner.runtime.stack import service_env
 from provisioner.runtime.state import StateDir, read_stack
+from provisioner.settings import Settings
 
 
 def main(events: int, threads: int) -> None:
     settings, _, secrets = local_stack()
-    service = urllib.parse.urlsplit(settings.service_url)
     signer = Webhook(secrets.webhook_secret)
+    profile = (read_stack(StateDir(settings.state_dir)) or {}).get("profile", "dev")
+    workers = f"gunicorn, {settings.service_workers} workers x {GUNICORN_THREADS} threads"
+    print(f"profile {profile}")
+    rates = {}
+    if profile == "dev":
+        rates["waitress, one process, SQLite"] = _measure(settings.service_url, signer, events, threads)
+        # The production server on SQLite too: gunicorn's workers, as `--profile production` starts
+        # them, on the dev stack's database beside the running service, for the length of the run.
+        with _gunicorn_on_sqlite(settings) as url:
+            rates[f"{workers}, SQLite"] = _measure(url, signer, events, threads)
+    else:
+        rates[f"{workers}, PostgreSQL"] = _measure(settings.service_url, signer, events, threads)
+    logins = login_rate()
+    print(f"password logins in the same run: {logins:.1f}/s")
+    for server, (rate, p99) in rates.items():
+        print(f"{server}: {rate:.0f} events/s, intake / login rate {rate / logins:.1f}x (target >= 20x); "
+              f"p99 {p99:.1f} ms (target <= 30 ms)")
+
+
+def _measure(url: str, signer: Webhook, events: int, threads: int) -> tuple[float, float]:
+    """Deliver `events` fresh signed events, then replay a quarter of them; returns (events/s, p99 ms)."""
+    service = urllib.parse.urlsplit(url)
     local = threading.local()  # one connection per client thread, kept alive
 
     def signed(event_id: str) -> tuple[bytes, dict[str, str]]:
@@ -60,19 +91,34 @@ def main(events: int, threads: int) -> None:
     elapsed = time.perf_counter() - started
     with ThreadPoolExecutor(threads) as pool:
         replays = list(pool.map(deliver, deliveries[: max(1, events // 4)]))
-    profile = (read_stack(StateDir(settings.state_dir)) or {}).get("profile", "dev")
-    server = ("waitress, one process, SQLite" if profile == "dev"
-              else f"gunicorn, {settings.service_workers} workers x 4 threads, PostgreSQL")
-    print(f"profile {profile} ({server})")
-    print(f"{events} signed deliveries with {threads} threads: {events / elapsed:.0f} events/s "
+    print(f"{url}: {events} signed deliveries with {threads} threads: {events / elapsed:.0f} events/s "
           f"(statuses {sorted({s for _, s in first})})")
-    print(summary("delivery latency", [t for t, _ in first]))
-    print(summary("replay refused (409)", [t for t, s in replays if s == 409]))
-    logins = login_rate()
+    print(summary("  delivery latency", [t for t, _ in first]))
+    print(summary("  replay refused (409)", [t for t, s in replays if s == 409]))
     ordered = sorted(t for t, _ in first)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"password logins in the same run: {logins:.1f}/s; intake / login rate: {events / elapsed / logins:.1f}x "
-          f"(target >= 20x); p99 {p99:.1f} ms (target <= 30 ms)")
+    return events / elapsed, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+@contextmanager
+def _gunicorn_on_sqlite(settings: Settings) -> Iterator[str]:
+    """gunicorn serving the dev stack's service database on a free loopback port; stopped on exit."""
+    state = StateDir(settings.state_dir)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    metrics = tempfile.TemporaryDirectory(prefix="bench-metrics-")
+    env = {**service_env(settings, state), "IDP_SERVICE_PORT": str(port), "IDP_SERVICE_PUBLIC_URL": url,
+           "PROMETHEUS_MULTIPROC_DIR": metrics.name}
+    log = state.logs / "bench-gunicorn.log"
+    pid = processes.spawn(gunicorn_command(settings, port, state.logs / "bench-gunicorn-access.log"), env, log,
+                          settings.home)
+    try:
+        processes.wait_until(lambda: processes.http_ok(f"{url}/healthz"), pid, "gunicorn on SQLite", log, 60)
+        yield url
+    finally:
+        processes.stop(pid, timeout=30)
+        metrics.cleanup()
 
 
 if __name__ == "__main__":

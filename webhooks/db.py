@@ -9,10 +9,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-from webhooks.sqlite_writers import begin_in_turn, queued_connection_class
+from webhooks.sqlite_writers import begin_in_turn, queued_connection_class, writer_lock_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _BUSY_TIMEOUT = 30.0  # seconds a SQLite transaction waits for the write lock
@@ -40,8 +40,9 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     # No pre-ping: a SQLite file has no server to drop the connection, and the ping was one more
     # statement on every event Keycloak pushes.
+    writers = queued_connection_class(_BUSY_TIMEOUT, writer_lock_path(make_url(url).database))
     engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT, "check_same_thread": False,
-                                              "factory": queued_connection_class(_BUSY_TIMEOUT)})
+                                              "factory": writers})
 
     @event.listens_for(engine, "connect")
     def _manual_transactions(dbapi_connection, _record) -> None:

@@ -31,6 +31,7 @@ from provisioner.runtime.state import StateDir, write_stack
 from provisioner.settings import Settings
 
 PROFILES = ("dev", "production", "cluster")
+GUNICORN_THREADS = 4  # per worker: the service's requests mostly wait on its database and on Keycloak
 
 
 @dataclass(frozen=True)
@@ -106,17 +107,22 @@ def service_production_env(settings: Settings, server: postgres.PostgresServer) 
             "PROMETHEUS_MULTIPROC_DIR": str(state.root / "metrics")}
 
 
+def gunicorn_command(settings: Settings, port: int, access_log: Path) -> list[str]:
+    """The production server's command line: gunicorn's workers (gthread, 4 threads each) on loopback."""
+    return [sys.executable, "-m", "gunicorn", "--config", "python:webhooks.gunicorn_hooks",
+            "--workers", str(settings.service_workers),
+            "--worker-class", "gthread", "--threads", str(GUNICORN_THREADS), "--bind", f"127.0.0.1:{port}",
+            "--access-logfile", str(access_log),
+            # Which worker (pid) served each request, and in how many milliseconds.
+            "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms', "--graceful-timeout", "20",
+            "webhooks.wsgi:app"]
+
+
 def start_gunicorn(settings: Settings, server: postgres.PostgresServer, console: Console) -> int:
     """The service's HTTP under gunicorn (schema already migrated); returns the master's pid."""
     state = StateDir(settings.state_dir)
     log = state.logs / "service.log"
-    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:webhooks.gunicorn_hooks",
-                "--workers", str(settings.service_workers),
-                "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{settings.service_port}",
-                "--access-logfile", str(state.logs / "service-access.log"),
-                # Which worker (pid) served each request, and in how many milliseconds.
-                "--access-logformat", '%(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms', "--graceful-timeout", "20",
-                "webhooks.wsgi:app"]
+    gunicorn = gunicorn_command(settings, settings.service_port, state.logs / "service-access.log")
     pid = processes.spawn(gunicorn, service_production_env(settings, server), log, settings.home)
     with console.status(f"Starting the service under gunicorn ({settings.service_workers} workers)"):
         processes.wait_until(lambda: processes.http_ok(f"{settings.service_url}/healthz"), pid,

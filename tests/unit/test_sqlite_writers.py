@@ -1,8 +1,11 @@
-"""The service's SQLite writers queue on a lock in the process (webhooks/sqlite_writers.py): each one
-still gets its turn, and a transaction that ends in any way gives the turn back."""
+"""The service's SQLite writers queue on a lock in the process and, across processes, on a file beside
+the database (webhooks/sqlite_writers.py): each one still gets its turn, and a transaction that ends in
+any way gives the turn back."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +15,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from webhooks.db import make_engine
-from webhooks.sqlite_writers import begin_in_turn, queued_connection_class
+from webhooks.sqlite_writers import begin_in_turn, queued_connection_class, writer_lock_path
 
 
 @pytest.fixture
@@ -72,3 +75,61 @@ def test_a_second_transaction_on_the_same_thread_fails_after_the_timeout_as_sqli
     with engine.begin() as after:  # the first one's commit gave the lock back
         after.execute(text("INSERT INTO t VALUES (1)"))
     engine.dispose()
+
+
+_WRITER = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from sqlalchemy import text
+from webhooks.db import make_engine
+engine = make_engine(sys.argv[1])
+def write(_):
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO hits VALUES (1)"))
+with ThreadPoolExecutor(4) as pool:
+    list(pool.map(write, range(int(sys.argv[2]))))
+"""
+
+
+def test_several_processes_writing_at_once_all_get_through(engine, tmp_path):
+    url = str(engine.url)
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, url, "100"], stderr=subprocess.PIPE, text=True)
+               for _ in range(3)]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors
+    assert _count(engine) == 300
+    assert (tmp_path / "service.db-writer.lock").exists(), "the processes queued on the file beside the database"
+
+
+def test_a_writer_waits_for_another_process_turn_and_fails_after_the_timeout(tmp_path):
+    database = tmp_path / "x.db"
+    lock_path = writer_lock_path(str(database))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom filelock import FileLock\nlock = FileLock(sys.argv[1])\n"
+         "lock.acquire()\nprint('held', flush=True)\nsys.stdin.readline()\nlock.release()", lock_path],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        engine = create_engine(f"sqlite:///{database}", connect_args={
+            "check_same_thread": False, "isolation_level": None,
+            "factory": queued_connection_class(timeout=0.3, lock_path=lock_path)})
+        event.listen(engine, "begin", begin_in_turn)
+        # SQLite itself is free: only the other process's turn holds this writer back.
+        with pytest.raises(OperationalError, match="database is locked"), engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)
+        with engine.begin() as connection:  # its turn given back, the next writer goes
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        engine.dispose()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_an_in_memory_database_has_no_file_to_queue_on():
+    assert writer_lock_path(":memory:") is None
+    assert writer_lock_path(None) is None
+    assert writer_lock_path("/srv/idp/service.db") == "/srv/idp/service.db-writer.lock"
