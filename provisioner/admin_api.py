@@ -14,7 +14,7 @@ from requests import Response
 
 from provisioner import early_start
 from provisioner.admin_sign_in import AdminSignIn
-from provisioner.errors import KeycloakApiError
+from provisioner.errors import KeycloakApiError, admin_credentials_refused
 
 
 @contextmanager
@@ -23,9 +23,7 @@ def keycloak_errors(doing: str) -> Iterator[None]:
     try:
         yield
     except KeycloakAuthenticationError as exc:
-        raise KeycloakApiError(f"Keycloak refused the admin credentials while {doing}.",
-                               "Check IDP_ADMIN_USER/IDP_ADMIN_PASSWORD (or IDP_ADMIN_CLIENT_ID/"
-                               "IDP_ADMIN_CLIENT_SECRET), or the state folder's admin.json.") from exc
+        raise admin_credentials_refused(doing) from exc
     except KeycloakConnectionError as exc:
         if _certificate_refused(exc):
             raise KeycloakApiError(f"Keycloak's TLS certificate was not trusted while {doing}: {exc.__cause__}",

@@ -4,7 +4,8 @@ Importing the CLI (pydantic, python-keycloak and its HTTP stacks) takes about ha
 core, and until now Keycloak and the machine's other core sat idle meanwhile. Two things a first
 apply needs do not depend on anything imported there, so they start on threads at once:
 
-- the admin sign-in (for a password, Keycloak spends about a tenth of a second on its hash), for an
+- the admin sign-in (for a password, Keycloak spends about a tenth of a second on its hash, unless the
+  admin's session kept from the last run is still good: provisioner/admin_session.py), for an
   explicit Keycloak (IDP_KEYCLOAK_URL and a sign-in: provisioner/admin_sign_in.py); `--skip-unchanged`
   decides with it (provisioner/entry.py), and a full apply after it signs in no second time;
 - one new realm's RSA key pairs (provisioner/key_pairs.py; OpenSSL works outside the GIL).
@@ -27,9 +28,10 @@ import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
 
-from provisioner import admin_sign_in
+from provisioner import admin_session, admin_sign_in
 from provisioner.admin_sign_in import AdminSignIn
-from provisioner.errors import IdpError
+from provisioner.errors import IdpError, admin_credentials_refused
+from provisioner.home import state_folder
 
 # The commands that sign in as admin first thing, and for which a new realm's keys may be wanted.
 _SIGNING_IN = {"apply", "plan", "export"}
@@ -37,19 +39,37 @@ _CREATING_REALMS = {"apply"}
 _TIMEOUT = 10.0
 
 
+class Refused(ValueError):
+    """Keycloak answered, with another status than 200."""
+
+    def __init__(self, url: str, status: int, body: bytes) -> None:
+        super().__init__(f"HTTP {status} from {url}")
+        self.status = status
+        self.body = body
+
+    def reason(self) -> str:
+        """Keycloak's error_description (or error) when the body is an OAuth error."""
+        try:
+            answer = json.loads(self.body)
+        except ValueError:
+            return ""
+        return str(answer.get("error_description") or answer.get("error") or "") if isinstance(answer, dict) else ""
+
+
 class _OnAThread:
-    """A value computed on a daemon thread; take() gives it once, or None if it failed."""
+    """A value computed on a daemon thread; take() gives it once, or None if it failed (`failure` says how)."""
 
     def __init__(self, work: Callable[[], dict]) -> None:
         self._value: dict | None = None
+        self.failure: Exception | None = None
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True, name="idp-early-start")
         self._thread.start()
 
     def _run(self, work: Callable[[], dict]) -> None:
         try:
             self._value = work()
-        except Exception:  # the CLI does the same work again and reports what went wrong
-            self._value = None
+        except Exception as exc:  # the CLI does the same work again and reports what went wrong
+            self._value, self.failure = None, exc
 
     def peek(self, timeout: float = _TIMEOUT) -> dict | None:
         self._thread.join(timeout)
@@ -95,15 +115,34 @@ def fetch(url: str, data: bytes | None = None, headers: Mapping[str, str] | None
     finally:
         connection.close()
     if answer.status != 200:
-        raise ValueError(f"HTTP {answer.status} from {url}")
+        raise Refused(url, answer.status, body)
     return body
 
 
-def _token_grant(url: str, sign_in: AdminSignIn, env: Mapping[str, str]) -> dict:
-    body = urllib.parse.urlencode(sign_in.token_form()).encode()
+def _grant(url: str, form: Mapping[str, str], env: Mapping[str, str]) -> dict:
+    body = urllib.parse.urlencode(form).encode()
     token = json.loads(fetch(f"{url.rstrip('/')}/realms/master/protocol/openid-connect/token", data=body, env=env))
     if not isinstance(token, dict) or "access_token" not in token or "expires_in" not in token:
         raise ValueError("not a token answer")
+    return token
+
+
+def _token_grant(url: str, sign_in: AdminSignIn, env: Mapping[str, str]) -> dict:
+    """A token for the sign-in: from the admin's kept session when there is one (provisioner/admin_session.py),
+    else by the password or client secret; a password sign-in's session is kept for the next run."""
+    if not admin_session.wanted(env, sign_in):
+        return _grant(url, sign_in.token_form(), env)
+    folder = state_folder(env)
+    kept = admin_session.refresh_token(folder, url, sign_in)
+    token = None
+    if kept:
+        try:
+            token = _grant(url, {"grant_type": "refresh_token", "client_id": "admin-cli", "refresh_token": kept}, env)
+        except ValueError:  # the session ended (or was signed out): the password signs in again
+            admin_session.forget(folder)
+    if token is None:
+        token = _grant(url, sign_in.token_form(), env)
+    admin_session.keep(folder, url, sign_in, token)
     return token
 
 
@@ -139,10 +178,17 @@ def access_token(url: str, who: str) -> str | None:
 
 
 def admin_token(url: str, who: str) -> dict | None:
-    """The token signed in for `url` as `who` while the CLI was imported, once; None if there is none."""
+    """The token signed in for `url` as `who` while the CLI was imported, once; None if there is none.
+    Raises KeycloakApiError if Keycloak refused those credentials: sending them a second time would
+    count as a second failed login, and two within a second lock the account for a minute where the
+    realm detects brute force (Keycloak's quick-login check)."""
     global _sign_in
     begun = _begun(url, who)
     if begun is None:
         return None
     _sign_in = None
-    return begun.take()
+    token = begun.take()
+    failure = begun.failure
+    if token is None and isinstance(failure, Refused) and failure.status in (400, 401):
+        raise admin_credentials_refused(f"signing in as admin ({who})", failure.reason())
+    return token

@@ -34,3 +34,13 @@ class KeycloakApiError(IdpError):
     """Keycloak's admin API refused a request."""
 
     exit_code = 4
+
+
+ADMIN_CREDENTIALS_HINT = ("Check IDP_ADMIN_USER/IDP_ADMIN_PASSWORD (or IDP_ADMIN_CLIENT_ID/IDP_ADMIN_CLIENT_SECRET), "
+                          "or the state folder's admin.json.")
+
+
+def admin_credentials_refused(doing: str, detail: str = "") -> KeycloakApiError:
+    """Keycloak refused the admin sign-in: the one message for it, wherever the sign-in was sent from."""
+    return KeycloakApiError(f"Keycloak refused the admin credentials while {doing}{': ' + detail if detail else ''}.",
+                            ADMIN_CREDENTIALS_HINT)

@@ -9,14 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from provisioner.errors import IdpError
-
-
-def _find_home(start: Path) -> Path:
-    """The project folder: the nearest parent holding idp-config/, else the package's checkout."""
-    for folder in (start, *start.parents):
-        if (folder / "idp-config").is_dir():
-            return folder
-    return Path(__file__).resolve().parents[1]
+from provisioner.home import project_home, state_folder
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -75,11 +68,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from the environment (IDP_HOME, IDP_STATE_DIR, IDP_*_PORT, ...)."""
         env = os.environ if env is None else env
-        home = Path(env["IDP_HOME"]).resolve() if env.get("IDP_HOME") else _find_home(Path.cwd())
+        home = project_home(env)
         cache_root = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         return cls(
             home=home,
-            state_dir=Path(env.get("IDP_STATE_DIR") or home / ".idp").resolve(),
+            state_dir=state_folder(env, home),
             config_dir=Path(env.get("IDP_CONFIG_DIR") or home / "idp-config").resolve(),
             cache_dir=Path(env.get("IDP_CACHE_DIR") or cache_root / "idp").resolve(),
             exports_dir=Path(env.get("IDP_EXPORTS_DIR") or home / "realm-exports").resolve(),

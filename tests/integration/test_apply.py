@@ -3,6 +3,7 @@ plan shows a changed setting, prune lists then deletes what left the YAML."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import uuid
@@ -250,3 +251,70 @@ def test_apply_never_touches_realms_it_did_not_create(stack, admin, tmp_path):
     assert foreign in {r["realm"] for r in admin.get_realms()}
     admin.delete_realm(foreign)
     shutil.rmtree(config)
+
+
+def test_a_password_sign_in_is_kept_for_the_next_run_until_it_ends(stack, admin, tmp_path, tmp_path_factory):
+    # As kcadm.sh does: the next run asks for a token with the session's refresh token, so Keycloak does
+    # not hash the admin password again (provisioner/admin_session.py).
+    realm = f"t-kept-{uuid.uuid4().hex[:8]}"
+    config = write_tenant_config(tmp_path, realm, "console")
+    state = tmp_path_factory.mktemp("state")  # not in the config folder, whose every file the digest covers
+    state.chmod(0o700)
+    kept = state / "admin-session.json"
+    with CountingProxy(stack.keycloak_url) as proxy:
+        env = stack.env(IDP_CONFIG_DIR=str(config), IDP_STATE_DIR=str(state), IDP_KEYCLOAK_URL=proxy.url,
+                        IDP_ADMIN_USER=stack.admin_user, IDP_ADMIN_PASSWORD=stack.admin_password,
+                        IDP_SMTP_HOST="127.0.0.1", IDP_SMTP_PORT=str(stack.settings.smtp_port),
+                        IDP_SERVICE_CLIENT_SECRET=stack.secrets.service_client_secret,
+                        IDP_SERVICE_PUBLIC_URL=stack.settings.service_url)
+
+        def run(*args: str, **changed: str) -> subprocess.CompletedProcess:
+            return subprocess.run([IDP, *args], env={**env, **changed}, capture_output=True, text=True, timeout=300,
+                                  check=False)
+
+        try:
+            applied = run("apply")
+            assert applied.returncode == 0, applied.stdout + applied.stderr
+            assert proxy.grants == ["password"]
+            assert kept.stat().st_mode & 0o777 == 0o600
+            assert stack.admin_password not in kept.read_text(), "the password itself is never kept"
+
+            skipped = run("apply", "--skip-unchanged")
+            assert skipped.returncode == 0 and "as last applied" in skipped.stdout, skipped.stdout + skipped.stderr
+            assert proxy.grants[1:] == ["refresh_token"], "the kept session signed in, no password hash"
+
+            # A wrong password never rides on the kept session: Keycloak refuses it, as without one, and
+            # once (two failures within a second would lock the admin out for a minute in a realm that
+            # detects brute force, as the shipped tenants make master).
+            refused = run("apply", IDP_ADMIN_PASSWORD="not-the-password")
+            assert refused.returncode == 4 and "Traceback" not in refused.stderr
+            assert "refused the admin credentials" in refused.stderr, refused.stderr
+            assert proxy.grants[2:] == ["password"]
+
+            # Signed out in Keycloak meanwhile: the refresh is refused, the password signs in again.
+            session = json.loads(kept.read_text())
+            requests.post(f"{stack.keycloak_url}/realms/master/protocol/openid-connect/logout",
+                          data={"client_id": "admin-cli", "refresh_token": session["refresh_token"]},
+                          timeout=30).raise_for_status()
+            before = len(proxy.grants)
+            again = run("apply", "--skip-unchanged")
+            assert again.returncode == 0 and "as last applied" in again.stdout, again.stdout + again.stderr
+            assert proxy.grants[before:] == ["refresh_token", "password"]
+            assert json.loads(kept.read_text())["refresh_token"] != session["refresh_token"]
+
+            # Turned off, every run signs in with the password.
+            before = len(proxy.grants)
+            off = run("apply", "--skip-unchanged", IDP_ADMIN_KEEP_SESSION="false")
+            assert off.returncode == 0 and proxy.grants[before:] == ["password"]
+        finally:
+            admin.change_current_realm("master")
+            if realm in {r["realm"] for r in admin.get_realms()}:
+                admin.delete_realm(realm)
+
+    # A state dir that does not exist is not made for it.
+    missing = tmp_path / "no-state"
+    with CountingProxy(stack.keycloak_url) as proxy:
+        done = subprocess.run([IDP, "plan"], env={**env, "IDP_STATE_DIR": str(missing), "IDP_KEYCLOAK_URL": proxy.url},
+                              capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (missing / "admin-session.json").exists()

@@ -1,12 +1,13 @@
-"""A loopback HTTP proxy that counts requests by method and path (and keeps their headers), so a
-test can prove that a second `idp apply` sends no write request, or which idempotency key a payment
-call carried. `upstream` may be changed while it runs."""
+"""A loopback HTTP proxy that counts requests by method and path (and keeps their headers and token
+requests' grant types), so a test can prove that a second `idp apply` sends no write request, which
+idempotency key a payment call carried, or how idp signed in. `upstream` may be changed while it runs."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import requests
 
@@ -21,6 +22,7 @@ class CountingProxy:
         self.upstream = upstream.rstrip("/")
         self.requests: Counter[tuple[str, str]] = Counter()
         self.seen: list[tuple[str, str, dict[str, str]]] = []  # method, path, headers, in order
+        self.grants: list[str] = []  # grant_type of each token request, in order
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,6 +30,8 @@ class CountingProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 proxy.requests[(self.command, self.path.split("?")[0])] += 1
                 proxy.seen.append((self.command, self.path.split("?")[0], dict(self.headers.items())))
+                if self.path.endswith("/protocol/openid-connect/token"):
+                    proxy.grants.extend(parse_qs(body.decode(errors="replace")).get("grant_type", ["?"]))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 upstream = requests.request(self.command, proxy.upstream + self.path, headers=headers, data=body,
                                             allow_redirects=False, timeout=60)

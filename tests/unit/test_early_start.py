@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from provisioner import early_start
+from provisioner.errors import KeycloakApiError
 from tests.support.tls import self_signed, serve_tls
 
 
@@ -62,9 +63,21 @@ def test_the_sign_in_is_taken_once_for_the_same_keycloak_and_user(keycloak):
     assert "grant_type=password" in keycloak["forms"][0] and "client_id=admin-cli" in keycloak["forms"][0]
 
 
-def test_a_refused_sign_in_is_left_to_the_cli(keycloak):
-    keycloak["answer"] = (401, {"error": "invalid_grant"})
+def test_a_refused_sign_in_is_reported_and_never_sent_twice(keycloak):
+    # A second failed login within a second would lock the admin out for a minute where the realm
+    # detects brute force (Keycloak's quick-login check): the CLI reports this refusal instead.
+    keycloak["answer"] = (401, {"error": "invalid_grant", "error_description": "Invalid user credentials"})
     early_start.begin(["apply", "--prune"], _env(keycloak["url"]))
+    with pytest.raises(KeycloakApiError, match=r"refused the admin credentials.*Invalid user credentials") as refused:
+        early_start.admin_token(keycloak["url"], "user admin")
+    assert "IDP_ADMIN_PASSWORD" in refused.value.hint
+    assert len(keycloak["forms"]) == 1
+    assert early_start.admin_token(keycloak["url"], "user admin") is None, "reported once"
+
+
+def test_a_sign_in_that_broke_is_left_to_the_cli(keycloak):
+    keycloak["answer"] = (503, {"error": "unavailable"})
+    early_start.begin(["apply"], _env(keycloak["url"]))
     assert early_start.admin_token(keycloak["url"], "user admin") is None
 
 
@@ -104,3 +117,26 @@ def test_over_https_the_sign_in_trusts_what_requests_would(tmp_path):
     assert early_start.admin_token(keycloak["url"], "user admin") is None
     assert len(keycloak["forms"]) == 1, "the untrusted server never saw the password"
     next(endpoint, None)
+
+
+def test_a_kept_session_signs_in_by_refresh_and_a_refused_one_by_the_password(keycloak, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    env = {**_env(keycloak["url"]), "IDP_STATE_DIR": str(state)}
+    keycloak["answer"] = (200, {"access_token": "a", "refresh_token": "r1", "expires_in": 60,
+                                "refresh_expires_in": 1800})
+    early_start.begin(["plan"], env)
+    assert early_start.admin_token(keycloak["url"], "user admin")["access_token"] == "a"
+    assert "grant_type=password" in keycloak["forms"][-1]
+    early_start.begin(["plan"], env)
+    assert early_start.admin_token(keycloak["url"], "user admin")["access_token"] == "a"
+    assert "grant_type=refresh_token" in keycloak["forms"][-1] and "refresh_token=r1" in keycloak["forms"][-1]
+    assert "pw" not in keycloak["forms"][-1].split("&"), "the password is not sent when the session serves"
+
+    keycloak["answer"] = (400, {"error": "invalid_grant"})  # the session ended, and the password is refused
+    early_start.begin(["plan"], env)
+    with pytest.raises(KeycloakApiError, match="refused the admin credentials"):
+        early_start.admin_token(keycloak["url"], "user admin")
+    assert ["grant_type=refresh_token" in f for f in keycloak["forms"][-2:]] == [True, False]
+    assert "grant_type=password" in keycloak["forms"][-1]
+    assert not (state / "admin-session.json").exists(), "a refused session is forgotten"

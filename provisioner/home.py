@@ -1,0 +1,27 @@
+"""Where the project and its state dir are: the rule Settings and the early sign-in both follow.
+
+Standard library only (pathlib, no dataclasses): provisioner/early_start.py reads it before the sign-in
+starts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def find_home(start: Path) -> Path:
+    """The project folder: the nearest parent holding idp-config/, else the package's checkout."""
+    for folder in (start, *start.parents):
+        if (folder / "idp-config").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[1]
+
+
+def project_home(env: Mapping[str, str]) -> Path:
+    """IDP_HOME, else the project folder found from the working directory."""
+    return Path(env["IDP_HOME"]).resolve() if env.get("IDP_HOME") else find_home(Path.cwd())
+
+
+def state_folder(env: Mapping[str, str], home: Path | None = None) -> Path:
+    """IDP_STATE_DIR, else `.idp` in the project folder."""
+    return Path(env.get("IDP_STATE_DIR") or (home or project_home(env)) / ".idp").resolve()
