@@ -34,6 +34,10 @@ STANDALONE = {"two_jvm"}
 def _run(name: str, args: tuple, flags: dict | None = None) -> None:
     module = importlib.import_module(f"benchmarks.{name}")
     print(f"\n== {name}: {BENCHMARKS[name][0]}", flush=True)
+    if name not in STANDALONE:
+        from benchmarks._stack import keycloak_process, wait_until_quiet
+        waited = wait_until_quiet(keycloak_process())
+        print(f"   (Keycloak quiet after {waited:.0f} s)", flush=True)
     started = time.perf_counter()
     module.main(*args, **(flags or {}))
     print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
