@@ -12,7 +12,7 @@ import time
 # name -> (what it measures, full arguments, quick arguments)
 BENCHMARKS: dict[str, tuple[str, tuple, tuple]] = {
     "signin_cost": ("Keycloak CPU per password login, each part of our extension on vs off, one process",
-                    (6, 100), (2, 15)),
+                    (6, 100), (2, 10)),
     "two_jvm": ("the same, as two Keycloak JVMs with and without the extension, restarted: its spread",
                 (3, 60), (2, 30)),
     "provisioning": ("idp apply against keycloak-config-cli: first apply, no-op re-apply, growth",

@@ -153,12 +153,13 @@ def main(mode: str = "full") -> None:
     try:
         # A Keycloak that has just started runs its first realm creations through cold code (its JIT has
         # compiled little yet), and a provider's Keycloak has run for days: warm-up applies of each tool
-        # into throwaway realms first (the same number with --quick: what is measured is the same), then
+        # into throwaway realms first (one with --quick, a smoke run that must end in five minutes), then
         # rounds in alternating order, medians. The first of the warm-ups, into a just-started Keycloak,
         # is printed too.
+        warm_ups = WARM_UPS if mode == "full" else 1
         cold_ours, _ = tools.ours(_config(folder, [realm("warm-ours-0")]), direct)
         cold_peer = tools.peer(_peer_realm_file(folder, realm("warm-peer-0")), direct)
-        for warm in range(1, WARM_UPS):
+        for warm in range(1, warm_ups):
             tools.ours(_config(folder, [realm(f"warm-ours-{warm}")]), direct)
             tools.peer(_peer_realm_file(folder, realm(f"warm-peer-{warm}")), direct, parallel=bool(warm % 2))
         # idp applies a tenant's independent parts side by side; the peer can too (--import.parallel), so
@@ -232,7 +233,7 @@ def main(mode: str = "full") -> None:
 
         print(f"  the first warm-up apply (Keycloak as the run found it, maybe just started): idp {cold_ours:.2f} s, "
               f"keycloak-config-cli {cold_peer:.2f} s ({cold_ours / cold_peer:.3f}x)")
-        print(f"  first apply into an empty realm (median of {len(ours_firsts)}, after {WARM_UPS} warm-up applies of "
+        print(f"  first apply into an empty realm (median of {len(ours_firsts)}, after {warm_ups} warm-up applies of "
               f"each): idp "
               f"{ours_first:.2f} s ({ours_requests} requests, {ours_writes} writes); keycloak-config-cli "
               f"{peer_serial:.2f} s, with --import.parallel {peer_parallel:.2f} s ({peer_requests} requests, "

@@ -252,7 +252,7 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
         process = keycloak_process()
         urls = {v: f"{settings.keycloak_url}/realms/{r}/protocol/openid-connect/token" for v, r in realms.items()}
         up = _pass(process, urls, rounds, count, "service up")
-        _listener_per_event(process, urls, max(4, rounds), count)
+        _listener_per_event(process, urls, rounds, count)
         if service_down:
             runtime.stop_service(Settings.from_env())
             try:
@@ -262,8 +262,8 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
                 runtime.restart_service(Settings.from_env(), Console(quiet=True))
         _use_light_hash(admin, realms)
         _pass(process, urls, rounds, count * LIGHT_LOGINS, f"service up, light hash ({LIGHT_HASH})")
-        _listener_per_event(process, urls, max(4, rounds), count * LIGHT_LOGINS)
-        _listener_split(process, urls, max(4, rounds), count * LIGHT_LOGINS)
+        _listener_per_event(process, urls, rounds, count * LIGHT_LOGINS)
+        _listener_split(process, urls, rounds, count * LIGHT_LOGINS)
     finally:
         for realm in realms.values():
             admin.delete_realm(realm)
