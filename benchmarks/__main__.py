@@ -9,6 +9,9 @@ import importlib
 import sys
 import time
 
+from benchmarks._stack import keycloak_process, local_stack, wait_until_quiet
+from provisioner.errors import IdpError
+
 # name -> (what it measures, full arguments, quick arguments)
 BENCHMARKS: dict[str, tuple[str, tuple, tuple]] = {
     "signin_cost": ("Keycloak CPU per password login, each part of our extension on vs off, one process",
@@ -35,7 +38,7 @@ def _run(name: str, args: tuple, flags: dict | None = None) -> None:
     module = importlib.import_module(f"benchmarks.{name}")
     print(f"\n== {name}: {BENCHMARKS[name][0]}", flush=True)
     if name not in STANDALONE:
-        from benchmarks._stack import keycloak_process, wait_until_quiet
+        local_stack()  # says so clearly when the stack is down
         waited = wait_until_quiet(keycloak_process())
         print(f"   (Keycloak quiet after {waited:.0f} s)", flush=True)
     started = time.perf_counter()
@@ -68,4 +71,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except IdpError as exc:  # the stack is down, say: the message and what to do, not a traceback
+        print(f"error: {exc.message}" + (f"\n{exc.hint}" if exc.hint else ""), file=sys.stderr)
+        sys.exit(2)

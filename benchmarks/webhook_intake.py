@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import sys
 import tempfile
 import threading
@@ -35,6 +34,7 @@ from provisioner.runtime.production import GUNICORN_THREADS, gunicorn_command
 from provisioner.runtime.stack import service_env
 from provisioner.runtime.state import StateDir, read_stack
 from provisioner.settings import Settings
+from tests.support.net import free_port
 
 
 def main(events: int, threads: int) -> None:
@@ -103,9 +103,7 @@ def _measure(url: str, signer: Webhook, events: int, threads: int) -> tuple[floa
 def _gunicorn_on_sqlite(settings: Settings) -> Iterator[str]:
     """gunicorn serving the dev stack's service database on a free loopback port; stopped on exit."""
     state = StateDir(settings.state_dir)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     metrics = tempfile.TemporaryDirectory(prefix="bench-metrics-")
     env = {**service_env(settings, state), "IDP_SERVICE_PORT": str(port), "IDP_SERVICE_PUBLIC_URL": url,

@@ -31,7 +31,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from provisioner.admin_sign_in import AdminSignIn
+from provisioner.admin_sign_in import AdminSignIn, keeps_session
 
 FILE_NAME = "admin-session.json"
 _MARGIN = 10.0  # seconds: a refresh token this close to its end is not worth a request
@@ -39,8 +39,7 @@ _MARGIN = 10.0  # seconds: a refresh token this close to its end is not worth a 
 
 def wanted(env: Mapping[str, str], sign_in: AdminSignIn) -> bool:
     """Whether this run keeps (and reuses) the admin's session: password sign-ins, unless turned off."""
-    return bool(sign_in.password) and env.get("IDP_ADMIN_KEEP_SESSION", "").strip().lower() not in (
-        "false", "0", "no", "off")
+    return bool(sign_in.password) and keeps_session(env)
 
 
 def _binding(url: str, sign_in: AdminSignIn) -> str:

@@ -22,6 +22,19 @@ from provisioner.errors import IdpError
 
 USER_VARIABLES = ("IDP_ADMIN_USER", "IDP_ADMIN_PASSWORD")
 CLIENT_VARIABLES = ("IDP_ADMIN_CLIENT_ID", "IDP_ADMIN_CLIENT_SECRET")
+KEEP_SESSION_VARIABLE = "IDP_ADMIN_KEEP_SESSION"
+
+
+def keeps_session(env: Mapping[str, str]) -> bool:
+    """IDP_ADMIN_KEEP_SESSION: whether a password sign-in keeps the admin's session for the next run
+    (provisioner/admin_session.py); on unless set false. Any other value is an error, never a guess."""
+    raw = env.get(KEEP_SESSION_VARIABLE, "").strip().lower()
+    if raw in ("", "1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise IdpError(f"{KEEP_SESSION_VARIABLE}={raw!r} is neither true nor false.",
+                   "Unset it (idp keeps the admin's session between runs), or set it to false.")
 
 
 class AdminSignIn(namedtuple("AdminSignIn", ("user", "password", "client_id", "client_secret"),
@@ -55,6 +68,7 @@ class AdminSignIn(namedtuple("AdminSignIn", ("user", "password", "client_id", "c
 def from_env(env: Mapping[str, str]) -> AdminSignIn | None:
     """The sign-in the environment names; None when it names none. Half a pair, or both kinds at once,
     is an error that says which variables to set."""
+    keeps_session(env)  # a mistyped setting is reported here, before any sign-in
     user, password = (env.get(name) or None for name in USER_VARIABLES)
     client_id, client_secret = (env.get(name) or None for name in CLIENT_VARIABLES)
     if (user or password) and (client_id or client_secret):

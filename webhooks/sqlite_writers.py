@@ -25,6 +25,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 
 from filelock import FileLock
 from filelock import Timeout as FileLockTimeout
@@ -82,25 +83,22 @@ def queued_connection_class(timeout: float, lock_path: str | None = None) -> typ
                 finally:
                     turn.release()
 
-        def commit(self) -> None:
-            try:
-                super().commit()
-            finally:
-                self.give_turn_back()
-
-        def rollback(self) -> None:
-            try:
-                super().rollback()
-            finally:
-                self.give_turn_back()
-
-        def close(self) -> None:
-            try:
-                super().close()
-            finally:
-                self.give_turn_back()
+        # However a transaction ends, the turn goes back.
+        commit = _then_give_turn_back(sqlite3.Connection.commit)
+        rollback = _then_give_turn_back(sqlite3.Connection.rollback)
+        close = _then_give_turn_back(sqlite3.Connection.close)
 
     return QueuedConnection
+
+
+def _then_give_turn_back(end: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+    def ended(self) -> None:
+        try:
+            end(self)
+        finally:
+            self.give_turn_back()
+
+    return ended
 
 
 def begin_in_turn(connection) -> None:

@@ -34,3 +34,9 @@ def test_its_printed_form_names_who_and_never_the_secret():
     for sign_in in (AdminSignIn(user="admin", password="pw-s3cret"),
                     AdminSignIn(client_id="idp-ci", client_secret="s3cret")):
         assert "s3cret" not in repr(sign_in) and "s3cret" not in f"{sign_in}" and sign_in.who in repr(sign_in)
+
+
+def test_a_mistyped_keep_session_setting_is_reported_not_guessed():
+    with pytest.raises(IdpError, match="IDP_ADMIN_KEEP_SESSION='flase' is neither true nor false") as raised:
+        from_env({"IDP_ADMIN_USER": "admin", "IDP_ADMIN_PASSWORD": "pw", "IDP_ADMIN_KEEP_SESSION": "flase"})
+    assert "set it to false" in raised.value.hint
