@@ -17,6 +17,7 @@ from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
 from provisioner.errors import KeycloakApiError
+from provisioner.resources import flow_steps
 from provisioner.resources.flow_copies import FlowCopy, plan_copy
 
 RESOURCE = "browser-flow"
@@ -73,13 +74,23 @@ def _password_form_change(admin: KeycloakAdmin, tenant: Tenant, executions: list
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"putting our password form into the login flow of {tenant.realm}"):
             if ours is None:
+                priorities = [e["priority"] for e in executions
+                              if parents.get(e["id"]) == subflow and isinstance(e.get("priority"), int)]
+                if priorities and min(priorities) > 0:
+                    # In first place with its requirement in one write, then Keycloak's form goes.
+                    flow_steps.add_step(admin, flow_steps.subflow_id(executions, subflow), PASSWORD_FORM,
+                                        "REQUIRED", min(priorities) - 1)
+                    if theirs is not None:
+                        admin.delete_authentication_flow_execution(theirs["id"])
+                    return
                 admin.create_authentication_flow_execution({"provider": PASSWORD_FORM}, subflow)
             if theirs is not None:
                 admin.delete_authentication_flow_execution(theirs["id"])
             now = admin.get_authentication_flow_executions(FLOW)
             now_parents = _parents(now)
             current = next(e for e in now if e.get("providerId") == PASSWORD_FORM)
-            admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
+            if current["requirement"] != "REQUIRED":
+                admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
             siblings = [e for e in now if now_parents.get(e["id"]) == subflow]
             position = siblings.index(current)
             if position:

@@ -12,6 +12,7 @@ from keycloak import KeycloakAdmin
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
+from provisioner.resources import flow_steps
 
 Aspects = Callable[[KeycloakAdmin, Tenant, list[dict]], list[Change]]
 
@@ -38,17 +39,19 @@ def require_step(admin: KeycloakAdmin, tenant: Tenant, copy: FlowCopy, execution
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"adding the {label} to the {copy.what} of {tenant.realm}"):
             if step is None:
-                payload: dict[str, object] = {"provider": provider}
                 priorities = [e["priority"] for e in steps if isinstance(e.get("priority"), int)]
-                if first and priorities and min(priorities) > 0:
-                    # Placed first at once (Keycloak 25+ takes a priority), not raised one place per call.
-                    payload["priority"] = min(priorities) - 1
-                admin.create_authentication_flow_execution(payload, parent)
-            now = _form(admin.get_authentication_flow_executions(copy.alias))[1]
-            current = next(e for e in now if e.get("providerId") == provider)
-            admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, copy.alias)
-            if first and now.index(current):
-                admin.change_execution_priority(current["id"], now.index(current))
+                # Placed first at once, not raised one place per write; priorities at or below 0 leave
+                # no room before the first, and then it is raised.
+                priority = min(priorities) - 1 if first and priorities and min(priorities) > 0 else None
+                added = flow_steps.add_step(admin, flow_steps.subflow_id(executions, parent), provider, "REQUIRED",
+                                            priority)
+                if first and priority is None and steps:
+                    admin.change_execution_priority(added, len(steps))
+                return
+            if step["requirement"] != "REQUIRED":
+                admin.update_authentication_flow_executions({**step, "requirement": "REQUIRED"}, copy.alias)
+            if first and steps.index(step):
+                admin.change_execution_priority(step["id"], steps.index(step))
 
     return Change(tenant.realm, f"{copy.resource}/{provider}", "create" if step is None else "update",
                   [f"{label}: REQUIRED" + (", first" if first else "")], converge)

@@ -12,6 +12,7 @@ from contract.names import EMAIL_LENGTH_STEP, WELCOME_PASSWORD_STEP
 from provisioner.admin_api import keycloak_errors
 from provisioner.changes import Change
 from provisioner.config.model import Tenant
+from provisioner.resources import flow_steps
 from provisioner.resources.flow_copies import FlowCopy, plan_copy, require_step
 
 RESOURCE = "registration-flow"
@@ -77,10 +78,9 @@ def _welcome_change(admin: KeycloakAdmin, tenant: Tenant, executions: list[dict]
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"setting the welcome-password step of {tenant.realm}"):
             if step is None:
-                admin.create_authentication_flow_execution({"provider": WELCOME_PASSWORD_STEP}, FLOW)
-            current = next(e for e in admin.get_authentication_flow_executions(FLOW)
-                           if e.get("providerId") == WELCOME_PASSWORD_STEP and e["level"] == 0)
-            admin.update_authentication_flow_executions({**current, "requirement": want}, FLOW)
+                flow_steps.add_step(admin, flow_steps.flow_id(admin, FLOW), WELCOME_PASSWORD_STEP, want)
+            else:
+                admin.update_authentication_flow_executions({**step, "requirement": want}, FLOW)
 
     return Change(tenant.realm, f"{RESOURCE}/{WELCOME_PASSWORD_STEP}", "create" if step is None else "update",
                   [f"welcome email with a generated password: {want}"], converge)
