@@ -44,11 +44,16 @@ def _index_lines(node: yaml.Node, prefix: KeyPath, out: dict[KeyPath, int]) -> N
             _index_lines(item, (*prefix, i), out)
 
 
+# libyaml's parser where PyYAML was built with it: the same safe subset, read about five times
+# faster, and a tenant's YAML is read twice (the data, and the nodes for line numbers).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(path: Path, shown: str) -> SourceFile:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown

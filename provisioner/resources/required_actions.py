@@ -34,8 +34,11 @@ def _register_onboarding(admin: KeycloakAdmin, tenant: Tenant) -> Change:
                 f"admin/realms/{tenant.realm}/authentication/register-required-action",
                 data=json.dumps({"providerId": ONBOARDING, "name": "Onboarding"})), KeycloakPostError,
                 expected_codes=[200, 201, 204])
+            # Keycloak 26 registers it enabled; a version that does not is enabled here, so the
+            # step never goes unrun, and otherwise no second write makes Keycloak drop its cached realm.
             action = admin.get_required_action_by_alias(ONBOARDING)
-            admin.update_required_action(ONBOARDING, {**action, "enabled": True})
+            if not action["enabled"]:
+                admin.update_required_action(ONBOARDING, {**action, "enabled": True})
 
     return Change(tenant.realm, f"{RESOURCE}/{ONBOARDING}", "create", ["registered and enabled"], register)
 
