@@ -2,6 +2,7 @@ package dev.idp.keycloak.accounts;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,7 @@ public class AccountsClaimMapper extends AbstractOIDCProtocolMapper
     public static final String API_TOKEN_CONFIG = "idp.api.token";
     /** Session note: the accounts an exchanged personal access token reaches, "id=role" or "id=", comma-separated. */
     public static final String PAT_ACCOUNTS_NOTE = "idp.pat.accounts";
+    private static final String MEMO_PREFIX = "idp.accounts.claim/";
     private static final Set<String> BLOCKING = Set.of(API_BLOCKING_STATUSES.split(","));
 
     @Override
@@ -114,6 +116,14 @@ public class AccountsClaimMapper extends AbstractOIDCProtocolMapper
         if (!session.getContext().getRealm().isOrganizationsEnabled()) {
             return;
         }
+        // One request mints the access token and the ID token (and may answer userinfo): the claim
+        // is read from the store once per request, not once per token.
+        String memo = MEMO_PREFIX + mapping.getId() + "/" + userSession.getId();
+        Object known = session.getAttribute(memo);
+        if (known instanceof List<?> claim) {
+            token.getOtherClaims().put(CLAIM, claim);
+            return;
+        }
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
         if (organizations == null) {
             return;
@@ -137,7 +147,9 @@ public class AccountsClaimMapper extends AbstractOIDCProtocolMapper
                     }
                     accounts.add(account);
                 });
-        token.getOtherClaims().put(CLAIM, accounts);
+        List<Map<String, Object>> claim = Collections.unmodifiableList(accounts);
+        session.setAttribute(memo, claim);
+        token.getOtherClaims().put(CLAIM, claim);
     }
 
     /**
