@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from contract.onboarding import PhoneStep
 from tests.support.clock import Clock
+from tests.support.stored_codes import assert_kept_only_hashed_and_sealed
 from webhooks.code_store import CodeStore, OneTimeCode
 from webhooks.devinbox.repository import DevInboxRepository
 from webhooks.devinbox.sms_sink import DevSinkSms
@@ -56,7 +57,7 @@ def test_a_call_from_the_entered_number_with_the_digits_verifies_it(env):
     assert inbox.list(RU) == [], "nothing is sent: the user calls"
     with sessions() as session:
         [record] = session.scalars(select(OneTimeCode)).all()
-    assert state.digits.encode() not in record.sealed and state.digits not in record.code_hash
+    assert_kept_only_hashed_and_sealed(state.digits, record)
 
     asked = line.answer("+7 (999) 123-45-67", LINE)
     assert asked.gather == POLICY.code_length and "key in the digits" in asked.say
