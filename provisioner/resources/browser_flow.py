@@ -74,16 +74,13 @@ def _password_form_change(admin: KeycloakAdmin, tenant: Tenant, executions: list
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"putting our password form into the login flow of {tenant.realm}"):
             if ours is None:
-                priorities = [e["priority"] for e in executions
-                              if parents.get(e["id"]) == subflow and isinstance(e.get("priority"), int)]
-                if priorities and min(priorities) > 0:
-                    # In first place with its requirement in one write, then Keycloak's form goes.
-                    flow_steps.add_step(admin, flow_steps.subflow_id(executions, subflow), PASSWORD_FORM,
-                                        "REQUIRED", min(priorities) - 1)
-                    if theirs is not None:
-                        admin.delete_authentication_flow_execution(theirs["id"])
-                    return
-                admin.create_authentication_flow_execution({"provider": PASSWORD_FORM}, subflow)
+                # First among the sub-flow's steps, with its requirement; then Keycloak's form goes.
+                siblings = [e for e in executions if parents.get(e["id"]) == subflow]
+                flow_steps.add_first(admin, flow_steps.subflow_id(executions, subflow), siblings, PASSWORD_FORM,
+                                     "REQUIRED")
+                if theirs is not None:
+                    admin.delete_authentication_flow_execution(theirs["id"])
+                return
             if theirs is not None:
                 admin.delete_authentication_flow_execution(theirs["id"])
             now = admin.get_authentication_flow_executions(FLOW)

@@ -12,6 +12,7 @@ the same level: the sign-in alternatives sit in a REQUIRED sub-flow, the check a
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -106,10 +107,10 @@ def _build_flow(admin: KeycloakAdmin, realm: str) -> None:
     parent another worker is writing."""
     top = flow_steps.add_flow(admin, CLI_FLOW, "Sign-in of the cli client: the realm's login, then only users "
                                                "with API access (idp apply writes this flow)")
-    placed: dict[str | None, Future[str]] = {None: _done(top)}
+    placed: dict[str, Future[str]] = {}  # sub-flow alias -> its id, once written
 
     def place(step: Step, priority: int) -> str:
-        parent = placed[step.parent].result()
+        parent = top if step.parent is None else placed[step.parent].result()
         if step.subflow:
             return flow_steps.add_subflow(admin, parent, step.what, step.requirement, priority)
         execution = flow_steps.add_step(admin, parent, step.what, step.requirement, priority)
@@ -119,21 +120,16 @@ def _build_flow(admin: KeycloakAdmin, realm: str) -> None:
         return execution
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = []
+        futures: list[Future[str]] = []
+        placed_in: Counter[str | None] = Counter()
         for step in STEPS:
-            priority = 10 * (1 + sum(1 for s in futures if s[0].parent == step.parent))
-            future = pool.submit(place, step, priority)
-            futures.append((step, future))
+            placed_in[step.parent] += 1  # in STEPS order within its parent
+            future = pool.submit(place, step, 10 * placed_in[step.parent])
+            futures.append(future)
             if step.subflow:
                 placed[step.what] = future
-        for _, future in futures:
+        for future in futures:
             future.result()
-
-
-def _done(value: str) -> Future[str]:
-    future: Future[str] = Future()
-    future.set_result(value)
-    return future
 
 
 def _flow_change(admin: KeycloakAdmin, tenant: Tenant, client: dict | None) -> Change | None:
@@ -191,7 +187,7 @@ def _binding_change(admin: KeycloakAdmin, tenant: Tenant, client: dict | None, r
     def bind() -> None:
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"binding the {CLI_FLOW!r} flow to the {CLI_CLIENT} client of {tenant.realm}"):
-            current_flow = next(f["id"] for f in admin.get_authentication_flows() if f["alias"] == CLI_FLOW)
+            current_flow = flow_steps.flow_id(admin, CLI_FLOW)
             current = admin.get_client(admin.get_client_id(CLI_CLIENT))
             admin.update_client(current["id"], {**current, "authenticationFlowBindingOverrides": {
                 "browser": current_flow}})

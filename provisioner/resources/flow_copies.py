@@ -39,14 +39,11 @@ def require_step(admin: KeycloakAdmin, tenant: Tenant, copy: FlowCopy, execution
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"adding the {label} to the {copy.what} of {tenant.realm}"):
             if step is None:
-                priorities = [e["priority"] for e in steps if isinstance(e.get("priority"), int)]
-                # Placed first at once, not raised one place per write; priorities at or below 0 leave
-                # no room before the first, and then it is raised.
-                priority = min(priorities) - 1 if first and priorities and min(priorities) > 0 else None
-                added = flow_steps.add_step(admin, flow_steps.subflow_id(executions, parent), provider, "REQUIRED",
-                                            priority)
-                if first and priority is None and steps:
-                    admin.change_execution_priority(added, len(steps))
+                parent_id = flow_steps.subflow_id(executions, parent)
+                if first:
+                    flow_steps.add_first(admin, parent_id, steps, provider, "REQUIRED")
+                else:
+                    flow_steps.add_step(admin, parent_id, provider, "REQUIRED")
                 return
             if step["requirement"] != "REQUIRED":
                 admin.update_authentication_flow_executions({**step, "requirement": "REQUIRED"}, copy.alias)

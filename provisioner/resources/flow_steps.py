@@ -45,6 +45,19 @@ def add_step(admin: KeycloakAdmin, parent_id: str, provider: str, requirement: s
     return _created(admin, "authentication/executions", body)
 
 
+def add_first(admin: KeycloakAdmin, parent_id: str, siblings: list[dict], provider: str, requirement: str) -> str:
+    """The step `provider` first in the flow `parent_id`, whose steps are `siblings` (as Keycloak lists
+    them): one write, with a priority below theirs; where they leave no room (at or below 0), added
+    last and raised past each of them. Its execution id."""
+    priorities = [e["priority"] for e in siblings if isinstance(e.get("priority"), int)]
+    if priorities and min(priorities) > 0:
+        return add_step(admin, parent_id, provider, requirement, min(priorities) - 1)
+    added = add_step(admin, parent_id, provider, requirement)
+    if siblings:
+        admin.change_execution_priority(added, len(siblings))
+    return added
+
+
 def add_subflow(admin: KeycloakAdmin, parent_id: str, alias: str, requirement: str,
                 priority: int | None = None) -> str:
     """A new sub-flow named `alias` in the flow `parent_id`, with its requirement; the sub-flow's id,
