@@ -14,21 +14,19 @@ Each result is taken only if it finished cleanly. Otherwise the CLI signs in or 
 itself, as it did before, and reports any error with its usual message, so nothing here can change
 what an apply does or says; the token stays in memory like the one python-keycloak fetches.
 
-Standard library only: this runs before anything heavy is imported. Its HTTP is http.client's, not
-urllib.request's: the sign-in starts only once this module is imported, and urllib.request (with the
-tempfile, email and mimetypes machinery it loads) took a quarter longer to import."""
+Standard library only: this runs before anything heavy is imported. Its HTTP is
+provisioner/early_http.py's: the sign-in starts only once this module is imported, and http.client's
+import alone (the email package it loads) took four fifths of that wait."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import ssl
 import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
 
-from provisioner import admin_session, admin_sign_in
+from provisioner import admin_session, admin_sign_in, early_http
 from provisioner.admin_sign_in import AdminSignIn
 from provisioner.errors import IdpError, admin_credentials_refused
 from provisioner.home import state_folder
@@ -93,29 +91,13 @@ def fetch(url: str, data: bytes | None = None, headers: Mapping[str, str] | None
     """The body of a 200 answer to a GET of `url`, or to a POST of `data` (a form); OSError or ValueError
     otherwise. For https it trusts the CA file requests would (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE), so
     the early sign-in and the quick skip accept what the CLI accepts."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https":
-        bundle = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
-        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, timeout=_TIMEOUT, context=ssl.create_default_context(cafile=bundle))
-    elif parts.scheme == "http":
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=_TIMEOUT)
-    else:
-        raise ValueError(f"not an http(s) URL: {url}")
     sent = {"Accept": "application/json", **(headers or {})}
     if data is not None:
         sent["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request("GET" if data is None else "POST", parts.path + (f"?{parts.query}" if parts.query else ""),
-                           body=data, headers=sent)
-        answer = connection.getresponse()
-        body = answer.read()
-    except http.client.HTTPException as exc:  # a broken answer: as unreadable as no answer
-        raise OSError(str(exc)) from exc
-    finally:
-        connection.close()
-    if answer.status != 200:
-        raise Refused(url, answer.status, body)
+    status, body = early_http.request("GET" if data is None else "POST", url, data, sent, timeout=_TIMEOUT,
+                                      cafile=env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE"))
+    if status != 200:
+        raise Refused(url, status, body)
     return body
 
 

@@ -1,7 +1,8 @@
 """The `idp` command. `idp apply --skip-unchanged` against an explicit Keycloak (IDP_KEYCLOAK_URL)
 decides here, with the standard library, whether anything changed since the last apply: importing
-the CLI with pydantic and python-keycloak takes longer than that whole check. Everything else, and
-any doubt, goes to the full CLI."""
+the CLI with pydantic and python-keycloak takes longer than that whole check. It reads only the
+variables that check uses (the URL, the sign-in, IDP_CONFIG_DIR or IDP_HOME); the local stack's
+settings are the full CLI's. Everything else, and any doubt, goes to the full CLI."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ def _quick_skip(argv: list[str]) -> bool:
     from provisioner import admin_sign_in, early_start
     from provisioner.applied_digest import config_digest, realms_carry, skipped_message
     from provisioner.errors import IdpError
-    from provisioner.settings import Settings
+    from provisioner.home import config_folder
     try:
-        config_dir = Settings.from_env().config_dir
+        config_dir = config_folder(env)
         sign_in = admin_sign_in.from_env(env)
     except IdpError:
         return False  # the CLI says what is wrong with the settings

@@ -1,4 +1,5 @@
-"""Where the project and its state dir are: the rule Settings and the early sign-in both follow.
+"""Where the project, its state dir and its tenant YAML are: the rule Settings, the early sign-in and
+`--skip-unchanged` follow.
 
 Standard library only (pathlib, no dataclasses): provisioner/early_start.py reads it before the sign-in
 starts."""
@@ -25,3 +26,8 @@ def project_home(env: Mapping[str, str]) -> Path:
 def state_folder(env: Mapping[str, str], home: Path | None = None) -> Path:
     """IDP_STATE_DIR, else `.idp` in the project folder."""
     return Path(env.get("IDP_STATE_DIR") or (home or project_home(env)) / ".idp").resolve()
+
+
+def config_folder(env: Mapping[str, str], home: Path | None = None) -> Path:
+    """IDP_CONFIG_DIR, else `idp-config` in the project folder: the tenant YAML."""
+    return Path(env.get("IDP_CONFIG_DIR") or (home or project_home(env)) / "idp-config").resolve()

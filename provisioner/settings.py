@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from provisioner.errors import IdpError
-from provisioner.home import project_home, state_folder
+from provisioner.home import config_folder, project_home, state_folder
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -73,7 +73,7 @@ class Settings:
         return cls(
             home=home,
             state_dir=state_folder(env, home),
-            config_dir=Path(env.get("IDP_CONFIG_DIR") or home / "idp-config").resolve(),
+            config_dir=config_folder(env, home),
             cache_dir=Path(env.get("IDP_CACHE_DIR") or cache_root / "idp").resolve(),
             exports_dir=Path(env.get("IDP_EXPORTS_DIR") or home / "realm-exports").resolve(),
             keycloak_port=_port(env, "IDP_KEYCLOAK_PORT", 8080),
