@@ -2,7 +2,7 @@
 the admin sign-in and `--skip-unchanged`'s read of the realm list.
 
 Why not http.client: importing it loads the email package for its header parser, and with ssl that
-was 21 ms of the 26 ms before the sign-in could start, a quarter of a whole no-op
+was 21 ms of the 26 ms before the sign-in could start, a fifth of a whole no-op
 `idp apply --skip-unchanged`. What is needed here is small: one request per connection
 (`Connection: close`), an answer framed by Content-Length, by chunks, or by the connection's end
 (RFC 9112, section 6.3), read up to a bound. ssl is imported only for an https URL, and verifies the
