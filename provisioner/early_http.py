@@ -74,9 +74,10 @@ def _answer(sock: socket.socket) -> tuple[int, bytes]:
     if length is not None:
         if not length.isdigit() or int(length) > MAX_ANSWER:
             raise BrokenAnswer(f"Content-Length {length!r}")
-        while len(received) < int(length):
+        size = int(length)
+        while len(received) < size:
             _more(sock, received, closed_ok=False)
-        return status, bytes(received[:int(length)])
+        return status, bytes(received[:size])
     if status in (204, 304):
         return status, b""
     while _more(sock, received, closed_ok=True):  # framed by the connection's end

@@ -23,11 +23,16 @@ def project_home(env: Mapping[str, str]) -> Path:
     return Path(env["IDP_HOME"]).resolve() if env.get("IDP_HOME") else find_home(Path.cwd())
 
 
+def _folder(env: Mapping[str, str], variable: str, name: str, home: Path | None) -> Path:
+    """The folder the variable names, else `name` in the project folder (found only if needed)."""
+    return Path(env.get(variable) or (home or project_home(env)) / name).resolve()
+
+
 def state_folder(env: Mapping[str, str], home: Path | None = None) -> Path:
     """IDP_STATE_DIR, else `.idp` in the project folder."""
-    return Path(env.get("IDP_STATE_DIR") or (home or project_home(env)) / ".idp").resolve()
+    return _folder(env, "IDP_STATE_DIR", ".idp", home)
 
 
 def config_folder(env: Mapping[str, str], home: Path | None = None) -> Path:
     """IDP_CONFIG_DIR, else `idp-config` in the project folder: the tenant YAML."""
-    return Path(env.get("IDP_CONFIG_DIR") or (home or project_home(env)) / "idp-config").resolve()
+    return _folder(env, "IDP_CONFIG_DIR", "idp-config", home)

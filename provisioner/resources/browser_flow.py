@@ -73,25 +73,16 @@ def _password_form_change(admin: KeycloakAdmin, tenant: Tenant, executions: list
     def converge() -> None:
         admin.change_current_realm(tenant.realm)
         with keycloak_errors(f"putting our password form into the login flow of {tenant.realm}"):
+            # Ours first among the sub-flow's steps, with its requirement; then Keycloak's form goes.
+            siblings = [e for e in executions if parents.get(e["id"]) == subflow]
             if ours is None:
-                # First among the sub-flow's steps, with its requirement; then Keycloak's form goes.
-                siblings = [e for e in executions if parents.get(e["id"]) == subflow]
                 flow_steps.add_first(admin, flow_steps.subflow_id(executions, subflow), siblings, PASSWORD_FORM,
                                      "REQUIRED")
-                if theirs is not None:
-                    admin.delete_authentication_flow_execution(theirs["id"])
-                return
             if theirs is not None:
                 admin.delete_authentication_flow_execution(theirs["id"])
-            now = admin.get_authentication_flow_executions(FLOW)
-            now_parents = _parents(now)
-            current = next(e for e in now if e.get("providerId") == PASSWORD_FORM)
-            if current["requirement"] != "REQUIRED":
-                admin.update_authentication_flow_executions({**current, "requirement": "REQUIRED"}, FLOW)
-            siblings = [e for e in now if now_parents.get(e["id"]) == subflow]
-            position = siblings.index(current)
-            if position:
-                admin.change_execution_priority(current["id"], position)
+            if ours is not None:
+                flow_steps.require(admin, FLOW, ours, [e for e in siblings if e is not theirs], "REQUIRED",
+                                   first=True)
 
     return Change(tenant.realm, f"{RESOURCE}/password-form", "create" if ours is None else "update",
                   [f"{KEYCLOAK_PASSWORD_FORM} -> {PASSWORD_FORM}: REQUIRED, first"], converge)

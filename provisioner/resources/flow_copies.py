@@ -44,11 +44,8 @@ def require_step(admin: KeycloakAdmin, tenant: Tenant, copy: FlowCopy, execution
                     flow_steps.add_first(admin, parent_id, steps, provider, "REQUIRED")
                 else:
                     flow_steps.add_step(admin, parent_id, provider, "REQUIRED")
-                return
-            if step["requirement"] != "REQUIRED":
-                admin.update_authentication_flow_executions({**step, "requirement": "REQUIRED"}, copy.alias)
-            if first and steps.index(step):
-                admin.change_execution_priority(step["id"], steps.index(step))
+            else:
+                flow_steps.require(admin, copy.alias, step, steps, "REQUIRED", first)
 
     return Change(tenant.realm, f"{copy.resource}/{provider}", "create" if step is None else "update",
                   [f"{label}: REQUIRED" + (", first" if first else "")], converge)

@@ -58,6 +58,17 @@ def add_first(admin: KeycloakAdmin, parent_id: str, siblings: list[dict], provid
     return added
 
 
+def require(admin: KeycloakAdmin, flow_alias: str, step: dict, siblings: list[dict], requirement: str,
+            first: bool = False) -> None:
+    """An existing step of the flow `flow_alias` (as Keycloak lists it) given `requirement`, and moved
+    first among `siblings` (its sub-flow's steps, in order) when asked; writes only what differs."""
+    if step["requirement"] != requirement:
+        admin.update_authentication_flow_executions({**step, "requirement": requirement}, flow_alias)
+    position = next(i for i, e in enumerate(siblings) if e["id"] == step["id"])
+    if first and position:
+        admin.change_execution_priority(step["id"], position)
+
+
 def add_subflow(admin: KeycloakAdmin, parent_id: str, alias: str, requirement: str,
                 priority: int | None = None) -> str:
     """A new sub-flow named `alias` in the flow `parent_id`, with its requirement; the sub-flow's id,

@@ -138,6 +138,41 @@ def test_a_cli_flow_changed_by_hand_is_rebuilt_and_bound_again(stack, admin, tmp
     admin.delete_realm(realm)
 
 
+def _form_steps(admin, flow: str, provider: str) -> tuple[dict, list[dict]]:
+    """The step `provider` of `flow` and the steps of the sub-flow it sits in, in order."""
+    executions = admin.get_authentication_flow_executions(flow)
+    step = next(e for e in executions if e.get("providerId") == provider)
+    at = executions.index(step)
+    start = max(i for i in range(at) if executions[i]["level"] < step["level"]) + 1
+    end = next((i for i in range(at, len(executions)) if executions[i]["level"] < step["level"]), len(executions))
+    return step, [e for e in executions[start:end] if e["level"] == step["level"]]
+
+
+def test_login_and_registration_steps_moved_by_hand_are_put_back_first_and_required(stack, admin, tmp_path):
+    realm = f"t-steps-{uuid.uuid4().hex[:8]}"
+    config = write_tenant_config(tmp_path, realm, "cloud")
+    assert idp(stack, "apply", config_dir=config).returncode == 0
+    admin.change_current_realm(realm)
+    for flow, provider in (("idp browser", "idp-username-password-form"), ("idp registration", "idp-email-length")):
+        step, siblings = _form_steps(admin, flow, provider)
+        assert siblings[0]["id"] == step["id"] and step["requirement"] == "REQUIRED"
+        admin.update_authentication_flow_executions({**step, "requirement": "DISABLED"}, flow)
+        admin.change_execution_priority(step["id"], -1)  # one place down, as a drag in the admin console
+        moved, siblings = _form_steps(admin, flow, provider)
+        assert siblings[0]["id"] != moved["id"] and moved["requirement"] == "DISABLED"
+
+    result = idp(stack, "apply", config_dir=config)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"~ {realm}: browser-flow/password-form updated" in result.stdout
+    assert f"~ {realm}: registration-flow/idp-email-length updated" in result.stdout
+    admin.change_current_realm(realm)
+    for flow, provider in (("idp browser", "idp-username-password-form"), ("idp registration", "idp-email-length")):
+        step, siblings = _form_steps(admin, flow, provider)
+        assert siblings[0]["id"] == step["id"] and step["requirement"] == "REQUIRED", (flow, siblings)
+    assert "No changes" in idp(stack, "apply", config_dir=config).stdout
+    admin.delete_realm(realm)
+
+
 def test_skip_unchanged_reads_one_list_and_still_applies_a_changed_yaml(stack, admin, tmp_path):
     realm = f"t-skip-{uuid.uuid4().hex[:8]}"
     config = write_tenant_config(tmp_path, realm, "cloud")

@@ -29,7 +29,10 @@ def server() -> Iterator[dict]:
             with conn:
                 received = b""
                 while b"\r\n\r\n" not in received:
-                    received += conn.recv(65536)
+                    data = conn.recv(65536)
+                    if not data:
+                        break  # the client went away before a whole request
+                    received += data
                 head, _, body = received.partition(b"\r\n\r\n")
                 length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
                           if line.lower().startswith(b"content-length:")]
