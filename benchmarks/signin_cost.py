@@ -7,7 +7,9 @@ on: none, the `idp-webhook` listener, the onboarding required action, our passwo
 them. Rounds of password logins (the password grant of a bench client) alternate over the variants
 in rotating order, after a warm-up; Keycloak's CPU time per login comes from the process itself
 (psutil), and the cost of each part is its median CPU per login minus the "none" variant's, next to
-the p95 latency. With --service-down the service is stopped for a second pass (the login rate must
+the p95 latency; the "threads" column is the same difference counted on Keycloak's request threads
+alone (no JIT compiler, garbage collector or timers: steadier, but it leaves out the garbage a login
+makes). With --service-down the service is stopped for a second pass (the login rate must
 not drop when the webhook has nowhere to go). A last pass runs the same variants with a password hash
 that costs next to nothing in every realm (LIGHT_HASH), to tell each part's cost apart from 1 ms.
 
@@ -32,7 +34,13 @@ import psutil
 import requests
 from rich.console import Console
 
-from benchmarks._stack import cpu_seconds, keycloak_process, local_stack
+from benchmarks._stack import (
+    cpu_seconds,
+    keycloak_process,
+    local_stack,
+    request_thread_cpu_between,
+    request_thread_times,
+)
 from contract.names import ONBOARDING_ACTION, WEBHOOK_LISTENER
 from provisioner import reconcile
 from provisioner.admin_api import connect
@@ -55,7 +63,13 @@ WARM_UP = 100  # logins per variant before a pass; fewer for a short pass (--qui
 # and without Argon2's noise around it, it can be told apart from 1 ms. The warm-up's first login
 # rehashes each user's password to it (Keycloak follows the realm's policy at sign-in).
 LIGHT_HASH = "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)"
-LIGHT_LOGINS = 3  # times the logins per round of the Argon2 pass: each costs a tenth
+# Times the rounds of the Argon2 pass (each login costs a tenth). More rounds rather than longer ones: the
+# JIT compiler and G1's concurrent cycles still come in bursts, a few rounds take one each, and the median
+# of 18 pairs sets them aside where that of 6 did not (+1.12 ms for the policies in one run, of nothing).
+LIGHT_LOGINS = 3
+# The light hash is a new code path (PBKDF2 where Argon2 ran), compiled anew: the JIT's C2 threads took
+# up to 0.6 ms a login for the first few hundred.
+LIGHT_WARM_UP = 400
 
 
 def _bench_realm(admin, settings, secrets, variant: str, parts: tuple[str, ...], run: str) -> str:
@@ -185,24 +199,28 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def _pass(process: psutil.Process, urls: dict[str, str], rounds: int, count: int, label: str) -> dict[str, float]:
+def _pass(process: psutil.Process, urls: dict[str, str], rounds: int, count: int, label: str,
+          warm_up: int = WARM_UP) -> dict[str, float]:
     for url in urls.values():
-        _round(process, url, min(WARM_UP, 2 * count))
+        _round(process, url, min(warm_up, 4 * count))
     cpu: dict[str, list[float]] = {v: [] for v in urls}
+    threads: dict[str, list[float]] = {v: [] for v in urls}
     latency: dict[str, list[float]] = {v: [] for v in urls}
     started = time.perf_counter()
     names = list(urls)
     for r in range(rounds):
         for variant in names[r % len(names):] + names[:r % len(names)]:  # rotate the order each round
+            before = request_thread_times(process)
             per_login, seconds = _round(process, urls[variant], count)
+            threads[variant].append(request_thread_cpu_between(before, request_thread_times(process)) / count)
             cpu[variant].append(per_login)
             latency[variant] += seconds
     elapsed = time.perf_counter() - started
     base_p95 = _p95(latency["none"])
     print(f"{label}: {rounds} rounds x {count} logins per variant, {rounds * count * len(urls) / elapsed:.1f} "
           f"logins/s overall")
-    print(f"  {'variant':<16} {'CPU ms/login':>12} {'vs none':>9} {'spread':>15} {'ratio':>7} {'p50 ms':>7} "
-          f"{'p95 ms':>7} {'+p95':>6}")
+    print(f"  {'variant':<16} {'CPU ms/login':>12} {'vs none':>9} {'spread':>15} {'ratio':>7} {'threads':>8} "
+          f"{'p50 ms':>7} {'p95 ms':>7} {'+p95':>6}")
     medians = {}
     for variant in names:
         median = statistics.median(cpu[variant])
@@ -211,8 +229,9 @@ def _pass(process: psutil.Process, urls: dict[str, str], rounds: int, count: int
         deltas = sorted((c - b) * 1000 for c, b in zip(cpu[variant], cpu["none"], strict=True))
         delta = statistics.median(deltas)
         ratio = statistics.median(c / b for c, b in zip(cpu[variant], cpu["none"], strict=True))
+        on_threads = statistics.median((c - b) * 1000 for c, b in zip(threads[variant], threads["none"], strict=True))
         print(f"  {variant:<16} {median * 1000:>12.2f} {delta:>+9.2f} {f'[{deltas[0]:+.1f}, {deltas[-1]:+.1f}]':>15} "
-              f"{ratio:>6.3f}x {statistics.median(latency[variant]) * 1000:>7.1f} "
+              f"{ratio:>6.3f}x {on_threads:>+8.2f} {statistics.median(latency[variant]) * 1000:>7.1f} "
               f"{_p95(latency[variant]) * 1000:>7.1f} {(_p95(latency[variant]) - base_p95) * 1000:>+6.1f}")
     return medians
 
@@ -261,7 +280,8 @@ def main(rounds: int, count: int, service_down: bool = False) -> None:
             finally:
                 runtime.restart_service(Settings.from_env(), Console(quiet=True))
         _use_light_hash(admin, realms)
-        _pass(process, urls, rounds, count * LIGHT_LOGINS, f"service up, light hash ({LIGHT_HASH})")
+        _pass(process, urls, rounds * LIGHT_LOGINS, count, f"service up, light hash ({LIGHT_HASH})",
+              LIGHT_WARM_UP)
         _listener_per_event(process, urls, rounds, count * LIGHT_LOGINS)
         _listener_split(process, urls, rounds, count * LIGHT_LOGINS)
     finally:
