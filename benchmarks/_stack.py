@@ -69,7 +69,8 @@ def summary(label: str, seconds: list[float]) -> str:
 
 
 def cpu_seconds(process: psutil.Process) -> float:
-    """CPU seconds of Keycloak: the launcher and its JVM."""
+    """CPU seconds of a process and all its children (Keycloak: the launcher and its JVM; gunicorn: its
+    master and workers)."""
     total = 0.0
     for proc in [process, *process.children(recursive=True)]:
         try:

@@ -25,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import psutil
 from standardwebhooks import Webhook
 
-from benchmarks._stack import local_stack, summary
+from benchmarks._stack import cpu_seconds, local_stack, summary
 from benchmarks.signin_cost import login_rate
 from provisioner.runtime import processes
 from provisioner.runtime.production import GUNICORN_THREADS, gunicorn_command
@@ -40,18 +41,20 @@ from tests.support.net import free_port
 def main(events: int, threads: int) -> None:
     settings, _, secrets = local_stack()
     signer = Webhook(secrets.webhook_secret)
-    profile = (read_stack(StateDir(settings.state_dir)) or {}).get("profile", "dev")
+    running = read_stack(StateDir(settings.state_dir)) or {}
+    profile = running.get("profile", "dev")
+    service = psutil.Process(running["service_pid"])
     workers = f"gunicorn, {settings.service_workers} workers x {GUNICORN_THREADS} threads"
     print(f"profile {profile}")
     rates = {}
     if profile == "dev":
-        rates["waitress, one process, SQLite"] = _measure(settings.service_url, signer, events, threads)
+        rates["waitress, one process, SQLite"] = _measure(settings.service_url, signer, events, threads, service)
         # The production server on SQLite too: gunicorn's workers, as `--profile production` starts
         # them, on the dev stack's database beside the running service, for the length of the run.
-        with _gunicorn_on_sqlite(settings) as url:
-            rates[f"{workers}, SQLite"] = _measure(url, signer, events, threads)
+        with _gunicorn_on_sqlite(settings) as (url, gunicorn):
+            rates[f"{workers}, SQLite"] = _measure(url, signer, events, threads, gunicorn)
     else:
-        rates[f"{workers}, PostgreSQL"] = _measure(settings.service_url, signer, events, threads)
+        rates[f"{workers}, PostgreSQL"] = _measure(settings.service_url, signer, events, threads, service)
     logins = login_rate()
     print(f"password logins in the same run: {logins:.1f}/s")
     for server, (rate, p99) in rates.items():
@@ -59,8 +62,10 @@ def main(events: int, threads: int) -> None:
               f"p99 {p99:.1f} ms (target <= 30 ms)")
 
 
-def _measure(url: str, signer: Webhook, events: int, threads: int) -> tuple[float, float]:
-    """Deliver `events` fresh signed events, then replay a quarter of them; returns (events/s, p99 ms)."""
+def _measure(url: str, signer: Webhook, events: int, threads: int, server: psutil.Process) -> tuple[float, float]:
+    """Deliver `events` fresh signed events, then replay a quarter of them; returns (events/s, p99 ms).
+    Also prints the CPU per event of the server's processes (`server` and its children; a database
+    server's own processes are not among them)."""
     service = urllib.parse.urlsplit(url)
     local = threading.local()  # one connection per client thread, kept alive
 
@@ -85,14 +90,14 @@ def _measure(url: str, signer: Webhook, events: int, threads: int) -> tuple[floa
     # what is measured is the service, and on two cores the client's own signing and requests' per-call
     # work took CPU the service then lacked (Keycloak signs in its own process, measured in signin_cost).
     deliveries = [signed(f"bench-{uuid.uuid4()}") for _ in range(events)]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds(server)
     with ThreadPoolExecutor(threads) as pool:
         first = list(pool.map(deliver, deliveries))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(server) - cpu_before
     with ThreadPoolExecutor(threads) as pool:
         replays = list(pool.map(deliver, deliveries[: max(1, events // 4)]))
     print(f"{url}: {events} signed deliveries with {threads} threads: {events / elapsed:.0f} events/s "
-          f"(statuses {sorted({s for _, s in first})})")
+          f"(statuses {sorted({s for _, s in first})}); the server's CPU: {cpu / events * 1000:.2f} ms per event")
     print(summary("  delivery latency", [t for t, _ in first]))
     print(summary("  replay refused (409)", [t for t, s in replays if s == 409]))
     ordered = sorted(t for t, _ in first)
@@ -100,8 +105,9 @@ def _measure(url: str, signer: Webhook, events: int, threads: int) -> tuple[floa
 
 
 @contextmanager
-def _gunicorn_on_sqlite(settings: Settings) -> Iterator[str]:
-    """gunicorn serving the dev stack's service database on a free loopback port; stopped on exit."""
+def _gunicorn_on_sqlite(settings: Settings) -> Iterator[tuple[str, psutil.Process]]:
+    """gunicorn serving the dev stack's service database on a free loopback port (its URL and its master
+    process); stopped on exit."""
     state = StateDir(settings.state_dir)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -113,7 +119,7 @@ def _gunicorn_on_sqlite(settings: Settings) -> Iterator[str]:
                           settings.home)
     try:
         processes.wait_until(lambda: processes.http_ok(f"{url}/healthz"), pid, "gunicorn on SQLite", log, 60)
-        yield url
+        yield url, psutil.Process(pid)
     finally:
         processes.stop(pid, timeout=30)
         metrics.cleanup()

@@ -4,6 +4,7 @@ any way gives the turn back."""
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from webhooks.db import make_engine
-from webhooks.sqlite_writers import begin_in_turn, queued_connection_class, writer_lock_path
+from webhooks.sqlite_writers import _FileTurn, begin_in_turn, queued_connection_class, writer_lock_path
 
 
 @pytest.fixture
@@ -106,8 +107,9 @@ def test_a_writer_waits_for_another_process_turn_and_fails_after_the_timeout(tmp
     database = tmp_path / "x.db"
     lock_path = writer_lock_path(str(database))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom filelock import FileLock\nlock = FileLock(sys.argv[1])\n"
-         "lock.acquire()\nprint('held', flush=True)\nsys.stdin.readline()\nlock.release()", lock_path],
+        [sys.executable, "-c", "import fcntl, os, sys\nfd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+         "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\nsys.stdin.readline()\n"
+         "fcntl.flock(fd, fcntl.LOCK_UN)", lock_path],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -133,3 +135,26 @@ def test_an_in_memory_database_has_no_file_to_queue_on():
     assert writer_lock_path(":memory:") is None
     assert writer_lock_path(None) is None
     assert writer_lock_path("/srv/idp/service.db") == "/srv/idp/service.db-writer.lock"
+
+
+def test_a_forked_worker_waits_for_its_parents_turn_instead_of_sharing_it(tmp_path):
+    # gunicorn forks its workers: a descriptor inherited from the parent shares the parent's flock,
+    # so a child that used it would write beside the parent instead of after it.
+    turn = _FileTurn(str(tmp_path / "x.db-writer.lock"))
+    assert turn.acquire(time.monotonic())
+    forked = multiprocessing.get_context("fork")
+    answers = forked.Queue()
+
+    def child() -> None:
+        answers.put(turn.acquire(time.monotonic() + 0.3))
+
+    worker = forked.Process(target=child)
+    worker.start()
+    worker.join(timeout=30)
+    assert answers.get(timeout=5) is False, "the child took the turn its parent holds"
+    turn.release()
+    worker = forked.Process(target=child)
+    worker.start()
+    worker.join(timeout=30)
+    assert answers.get(timeout=5) is True, "the parent gave its turn back, the child takes it"
+    assert turn.acquire(time.monotonic() + 5), "the child's turn ended with the child"
