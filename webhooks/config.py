@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,15 @@ def _webhook_secret(env: Mapping[str, str], value: str | None = None) -> str:
     if secret and not secret.startswith("whsec_"):
         raise ConfigProblem("IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS hold Standard Webhooks secrets, "
                             "each starting with 'whsec_'.")
+    if secret:
+        try:  # read as standardwebhooks reads it, so a secret it cannot use stops here, not in a traceback
+            key = binascii.a2b_base64(secret.removeprefix("whsec_") + "==")
+        except binascii.Error:
+            key = b""
+        if not key:
+            raise ConfigProblem("IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS: after 'whsec_' comes the key "
+                                "in base64, which this one is not; make a new one with `idp env` (the same secret "
+                                "goes to Keycloak and to the service).")
     return secret
 
 

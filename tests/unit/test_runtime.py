@@ -113,3 +113,14 @@ def test_the_card_gateway_is_refused_clearly_when_it_cannot_work():
         ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "paypal"})
     stripe = ServiceConfig.from_env({"IDP_SERVICE_CARD_GATEWAY": "stripe", "IDP_STRIPE_SECRET_KEY": "sk_test_1"})
     assert stripe.card_gateway == "stripe" and "sk_test_1" not in repr(stripe)
+
+
+@pytest.mark.parametrize("secret", ["whsec_x", "whsec_", "whsec_=="])
+def test_a_webhook_secret_that_is_not_base64_after_its_prefix_is_refused_with_the_fix(secret):
+    from webhooks.config import ConfigProblem, ServiceConfig
+
+    with pytest.raises(ConfigProblem, match="make a new one with `idp env`"):
+        ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": secret})
+    with pytest.raises(ConfigProblem, match="make a new one with `idp env`"):
+        ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                "IDP_WEBHOOK_PREVIOUS_SECRETS": secret})
