@@ -12,3 +12,25 @@ def realm_client_secret(shared: str, realm: str) -> str:
     """The `idp-service` client's secret in one realm: `idp apply` sets it, the service signs in with it."""
     digest = hmac.new(shared.encode(), f"idp-service-client/{realm}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+# Keycloak's listener (WebhookSigner.fromSecret) sends nothing with a shorter key; the service refuses
+# one at start, so a mistyped secret is found where it was set rather than as missing webhooks.
+WEBHOOK_KEY_MIN_BYTES = 24
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """What is wrong with a Standard Webhooks secret ("whsec_" and a base64 key of at least
+    WEBHOOK_KEY_MIN_BYTES), or None when both ends can use it."""
+    if not secret.startswith("whsec_"):
+        return "it does not start with 'whsec_'"
+    encoded = secret.removeprefix("whsec_")
+    try:
+        key = base64.b64decode(encoded, validate=True) if len(encoded) % 4 == 0 else b""
+    except ValueError:
+        key = b""
+    if not key:
+        return "after 'whsec_' comes the key in base64 (A-Z, a-z, 0-9, + and /, padded with =), which this is not"
+    if len(key) < WEBHOOK_KEY_MIN_BYTES:
+        return f"its key is {len(key)} bytes; Keycloak's listener needs at least {WEBHOOK_KEY_MIN_BYTES}"
+    return None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from contract.secrets import webhook_secret_problem
 
 
 class ConfigProblem(ValueError):
@@ -39,18 +40,11 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default
 
 def _webhook_secret(env: Mapping[str, str], value: str | None = None) -> str:
     secret = env.get("IDP_WEBHOOK_SECRET", "") if value is None else value
-    if secret and not secret.startswith("whsec_"):
-        raise ConfigProblem("IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS hold Standard Webhooks secrets, "
-                            "each starting with 'whsec_'.")
-    if secret:
-        try:  # read as standardwebhooks reads it, so a secret it cannot use stops here, not in a traceback
-            key = binascii.a2b_base64(secret.removeprefix("whsec_") + "==")
-        except binascii.Error:
-            key = b""
-        if not key:
-            raise ConfigProblem("IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS: after 'whsec_' comes the key "
-                                "in base64, which this one is not; make a new one with `idp env` (the same secret "
-                                "goes to Keycloak and to the service).")
+    problem = webhook_secret_problem(secret) if secret else None
+    if problem:
+        raise ConfigProblem(f"IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS hold Standard Webhooks secrets, and "
+                            f"one of them cannot be used: {problem}. Make a new one with `idp env` (the same secret "
+                            "goes to Keycloak and to the service).")
     return secret
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 import stat
@@ -115,12 +116,17 @@ def test_the_card_gateway_is_refused_clearly_when_it_cannot_work():
     assert stripe.card_gateway == "stripe" and "sk_test_1" not in repr(stripe)
 
 
-@pytest.mark.parametrize("secret", ["whsec_x", "whsec_", "whsec_=="])
-def test_a_webhook_secret_that_is_not_base64_after_its_prefix_is_refused_with_the_fix(secret):
+@pytest.mark.parametrize(("secret", "problem"), [
+    ("whsec_x", "in base64"), ("whsec_", "in base64"), ("whsec_==", "in base64"), ("whsec_ab!d" * 8, "in base64"),
+    ("whsec_" + base64.b64encode(b"k" * 23).decode(), "23 bytes; Keycloak's listener needs at least 24"),
+    ("sk_" + base64.b64encode(b"k" * 32).decode(), "does not start with 'whsec_'"),
+])
+def test_a_webhook_secret_keycloak_could_not_sign_with_is_refused_at_start_with_the_fix(secret, problem):
     from webhooks.config import ConfigProblem, ServiceConfig
 
-    with pytest.raises(ConfigProblem, match="make a new one with `idp env`"):
-        ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": secret})
-    with pytest.raises(ConfigProblem, match="make a new one with `idp env`"):
-        ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                                "IDP_WEBHOOK_PREVIOUS_SECRETS": secret})
+    good = "whsec_" + base64.b64encode(b"k" * 24).decode()
+    assert ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": good}).webhook_secret == good
+    for env in ({"IDP_WEBHOOK_SECRET": secret}, {"IDP_WEBHOOK_SECRET": good, "IDP_WEBHOOK_PREVIOUS_SECRETS": secret}):
+        with pytest.raises(ConfigProblem, match="Make a new one with `idp env`") as refused:
+            ServiceConfig.from_env(env)
+        assert problem in str(refused.value)
