@@ -63,9 +63,11 @@ WARM_UP = 100  # logins per variant before a pass; fewer for a short pass (--qui
 # and without Argon2's noise around it, it can be told apart from 1 ms. The warm-up's first login
 # rehashes each user's password to it (Keycloak follows the realm's policy at sign-in).
 LIGHT_HASH = "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)"
-# Times the rounds of the Argon2 pass (each login costs a tenth). More rounds rather than longer ones: the
-# JIT compiler and G1's concurrent cycles still come in bursts, a few rounds take one each, and the median
-# of 18 pairs sets them aside where that of 6 did not (+1.12 ms for the policies in one run, of nothing).
+# How many times the Argon2 pass's logins the light passes make (each costs a tenth). The per-part table
+# and the per-event one take them as more rounds, not longer ones: the JIT compiler and G1's concurrent
+# cycles come in bursts, a few rounds take one each, and the median of 18 pairs sets them aside where
+# that of 6 did not (+1.12 ms for the policies in one run, of nothing). The split, a diagnosis with no
+# target of its own, still takes them as longer rounds (6 of 300).
 LIGHT_LOGINS = 3
 # The light hash is a new code path (PBKDF2 where Argon2 ran), compiled anew: the JIT's C2 threads took
 # up to 0.6 ms a login for the first few hundred.

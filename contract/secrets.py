@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 
 
 def realm_client_secret(shared: str, realm: str) -> str:
@@ -17,6 +18,16 @@ def realm_client_secret(shared: str, realm: str) -> str:
 # Keycloak's listener (WebhookSigner.fromSecret) sends nothing with a shorter key; the service refuses
 # one at start, so a mistyped secret is found where it was set rather than as missing webhooks.
 WEBHOOK_KEY_MIN_BYTES = 24
+
+
+def new_webhook_secret() -> str:
+    """A fresh random webhook secret (32 bytes), for the local stack and for `idp env`."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_onboarding_secret() -> str:
+    """A fresh random onboarding secret (32 bytes, base64), for the local stack and for `idp env`."""
+    return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def webhook_secret_problem(secret: str) -> str | None:

@@ -3,8 +3,9 @@ Written once; never overwrites a file (a lost secret locks the databases and ses
 
 from __future__ import annotations
 
-import base64
 import secrets
+
+from contract.secrets import new_onboarding_secret, new_webhook_secret
 
 COMPOSE_VARIABLES = (
     "COMPOSE_PROJECT_NAME", "POSTGRES_PASSWORD", "KEYCLOAK_DB_PASSWORD", "SERVICE_DB_PASSWORD",
@@ -23,8 +24,8 @@ def compose_env(keycloak_url: str, service_url: str) -> str:
         "KEYCLOAK_ADMIN_USER": "admin",
         "KEYCLOAK_ADMIN_PASSWORD": secrets.token_urlsafe(24),
         "IDP_SERVICE_CLIENT_SECRET": secrets.token_urlsafe(32),
-        "IDP_WEBHOOK_SECRET": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "IDP_ONBOARDING_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "IDP_WEBHOOK_SECRET": new_webhook_secret(),
+        "IDP_ONBOARDING_SECRET": new_onboarding_secret(),
         "IDP_KEYCLOAK_PUBLIC_URL": keycloak_url.rstrip("/"),
         "IDP_SERVICE_PUBLIC_URL": service_url.rstrip("/"),
     }

@@ -38,13 +38,12 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default
     return value
 
 
-def _webhook_secret(env: Mapping[str, str], value: str | None = None) -> str:
-    secret = env.get("IDP_WEBHOOK_SECRET", "") if value is None else value
+def _webhook_secret(variable: str, secret: str) -> str:
+    """`secret`, read from `variable`, if Keycloak's listener can sign with it; else ConfigProblem."""
     problem = webhook_secret_problem(secret) if secret else None
     if problem:
-        raise ConfigProblem(f"IDP_WEBHOOK_SECRET and IDP_WEBHOOK_PREVIOUS_SECRETS hold Standard Webhooks secrets, and "
-                            f"one of them cannot be used: {problem}. Make a new one with `idp env` (the same secret "
-                            "goes to Keycloak and to the service).")
+        raise ConfigProblem(f"{variable} holds a Standard Webhooks secret Keycloak could not sign with: {problem}. "
+                            "Make a new one with `idp env` (the same secret goes to Keycloak and to the service).")
     return secret
 
 
@@ -138,11 +137,11 @@ class ServiceConfig:
             keycloak_public_url=(env.get("IDP_KEYCLOAK_PUBLIC_URL") or keycloak_url).rstrip("/"),
             service_client_id=env.get("IDP_SERVICE_CLIENT_ID", "idp-service"),
             service_client_secret=env.get("IDP_SERVICE_CLIENT_SECRET", ""),
-            webhook_secret=_webhook_secret(env),
+            webhook_secret=_webhook_secret("IDP_WEBHOOK_SECRET", env.get("IDP_WEBHOOK_SECRET", "")),
             onboarding_secret=env.get("IDP_ONBOARDING_SECRET", ""),
             onboarding_previous_secrets=_list(env, "IDP_ONBOARDING_PREVIOUS_SECRETS"),
-            webhook_previous_secrets=tuple(_webhook_secret(env, name) for name in
-                                           _list(env, "IDP_WEBHOOK_PREVIOUS_SECRETS")),
+            webhook_previous_secrets=tuple(_webhook_secret("IDP_WEBHOOK_PREVIOUS_SECRETS", previous)
+                                           for previous in _list(env, "IDP_WEBHOOK_PREVIOUS_SECRETS")),
             realms=tuple(r for r in env.get("IDP_SERVICE_REALMS", "").split(",") if r),
             reconcile_interval=_int(env, "IDP_SERVICE_RECONCILE_INTERVAL", 30),
             smtp_host=env.get("IDP_SMTP_HOST", "127.0.0.1"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from contract.secrets import new_onboarding_secret, new_webhook_secret
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ def stack_secrets(state: StateDir) -> StackSecrets:
     if not path.exists():
         state.ensure()
         _write_private(path, {
-            "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-            "onboarding_secret": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "webhook_secret": new_webhook_secret(),
+            "onboarding_secret": new_onboarding_secret(),
             "service_client_secret": secrets.token_urlsafe(32),
         })
     return StackSecrets(**json.loads(path.read_text()))

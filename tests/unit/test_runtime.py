@@ -128,7 +128,10 @@ def test_a_webhook_secret_keycloak_could_not_sign_with_is_refused_at_start_with_
     assert ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": good}).webhook_secret == good
     unpadded = "whsec_" + base64.b64encode(b"k" * 32).decode().rstrip("=")  # Keycloak and the library take it
     assert ServiceConfig.from_env({"IDP_WEBHOOK_SECRET": unpadded}).webhook_secret == unpadded
-    for env in ({"IDP_WEBHOOK_SECRET": secret}, {"IDP_WEBHOOK_SECRET": good, "IDP_WEBHOOK_PREVIOUS_SECRETS": secret}):
+    for variable, env in (("IDP_WEBHOOK_SECRET", {"IDP_WEBHOOK_SECRET": secret}),
+                          ("IDP_WEBHOOK_PREVIOUS_SECRETS",
+                           {"IDP_WEBHOOK_SECRET": good, "IDP_WEBHOOK_PREVIOUS_SECRETS": secret})):
         with pytest.raises(ConfigProblem, match="Make a new one with `idp env`") as refused:
             ServiceConfig.from_env(env)
         assert problem in str(refused.value)
+        assert str(refused.value).startswith(variable + " "), "the message names the variable to fix"
